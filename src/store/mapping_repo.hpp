@@ -1,0 +1,67 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.hpp"
+#include "domain/mapping.hpp"
+
+namespace avni::store {
+
+struct SqlContext;
+
+struct MappingFilter {
+  std::optional<RowId> group_id;
+  std::optional<RowId> type_id;
+  std::optional<std::string> avni_value;
+  std::optional<std::string> int_system_value;
+  bool include_voided = false;
+  int limit = 1000;
+  int offset = 0;
+};
+
+// A tenant's mapping groups, mapping types and mappings. Every query is scoped to the tenant;
+// a group or type id of another tenant is "not found" (the schema's composite foreign keys
+// make such a reference impossible to store as well).
+class MappingRepo {
+ public:
+  MappingRepo(SqlContext& ctx, TenantId tenant) : ctx_(ctx), tenant_(tenant) {}
+
+  // Groups. A uuid is generated when none is given. Errors: conflict (name or uuid taken).
+  Result<MappingGroup> CreateGroup(std::string_view name, std::string_view uuid = {});
+  Result<MappingGroup> GetGroup(RowId id);
+  Result<MappingGroup> FindGroup(std::string_view name);
+  Result<std::vector<MappingGroup>> ListGroups();
+  Result<MappingGroup> RenameGroup(RowId id, std::string_view name);
+  // Errors: conflict naming how many mappings still use the group.
+  Status DeleteGroup(RowId id);
+
+  // Types: as groups.
+  Result<MappingType> CreateType(std::string_view name, std::string_view uuid = {});
+  Result<MappingType> GetType(RowId id);
+  Result<MappingType> FindType(std::string_view name);
+  Result<std::vector<MappingType>> ListTypes();
+  Result<MappingType> RenameType(RowId id, std::string_view name);
+  Status DeleteType(RowId id);
+
+  // Mappings. Create ignores id, tenant_id, created_at and updated_at; a uuid is generated
+  // when empty. Errors: invalid_argument (empty values), not_found (group or type not of this
+  // tenant), conflict naming the non-voided row that already has that avni or int value.
+  Result<Mapping> Create(const Mapping& mapping);
+  Result<Mapping> Get(RowId id);
+  Result<Mapping> Update(const Mapping& mapping);
+  Result<Mapping> SetVoided(RowId id, bool voided);
+  Result<std::vector<Mapping>> List(const MappingFilter& filter);
+  Result<std::int64_t> Count(const MappingFilter& filter);
+  // The non-voided mapping of (group, type) with that value; not_found when there is none.
+  Result<Mapping> FindByIntValue(RowId group_id, RowId type_id, std::string_view int_system_value);
+  Result<Mapping> FindByAvniValue(RowId group_id, RowId type_id, std::string_view avni_value);
+
+ private:
+  SqlContext& ctx_;
+  TenantId tenant_;
+};
+
+}  // namespace avni::store

@@ -1,0 +1,123 @@
+#pragma once
+// Private to the store module: SOCI appears in no header outside src/store/sql/.
+
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/time.hpp"
+#include "store/tx.hpp"
+
+namespace avni {
+class SecretBox;
+}
+
+namespace avni::store {
+
+// What a repository needs to run its SQL: the transaction's connection and the store's
+// collaborators. Owned by Store::RunInTransaction for the length of one transaction.
+struct SqlContext {
+  soci::session& sql;
+  Backend backend;
+  const SecretBox* secrets;
+  const Clock& clock;
+
+  std::int64_t NowMillis() const { return ToEpochMillis(clock.Now()); }
+};
+
+// A database failure, classified. Thrown by SOCI inside repositories; turned into an Error
+// at the transaction boundary (or earlier by a repository that can say more, e.g. which name
+// clashes).
+enum class SqlFailure { kUnique, kForeignKey, kCheck, kConnection, kBusy, kOther };
+SqlFailure Classify(const std::exception& e);
+Error ToError(const std::exception& e);
+
+// Nullable column helpers: SOCI 4.0 has no std::optional, so NULLs travel with indicators.
+struct NullableInt64 {
+  long long value = 0;
+  soci::indicator ind = soci::i_null;
+  std::optional<std::int64_t> get() const {
+    return ind == soci::i_ok ? std::optional<std::int64_t>(value) : std::nullopt;
+  }
+};
+struct NullableText {
+  std::string value;
+  soci::indicator ind = soci::i_null;
+  std::optional<std::string> get() const {
+    return ind == soci::i_ok ? std::optional<std::string>(value) : std::nullopt;
+  }
+};
+
+inline long long Millis(Timestamp t) { return ToEpochMillis(t); }
+inline Timestamp AtMillis(long long ms) { return FromEpochMillis(ms); }
+
+// Query helpers. A Row type has `void Bind(soci::statement&)` that exchanges soci::into for
+// each column in SELECT order; parameters are bound by position (":name" placeholders in the
+// order they appear). Values are always bound, never spliced into the SQL text.
+template <typename Row, typename... Params>
+std::optional<Row> QueryOne(soci::session& sql, const std::string& query, const Params&... params) {
+  Row row;
+  soci::statement st(sql);
+  row.Bind(st);
+  (st.exchange(soci::use(params)), ...);
+  st.alloc();
+  st.prepare(query);
+  st.define_and_bind();
+  if (!st.execute(true)) return std::nullopt;
+  return row;
+}
+
+template <typename Row, typename... Params>
+std::vector<Row> QueryAll(soci::session& sql, const std::string& query, const Params&... params) {
+  Row row;
+  soci::statement st(sql);
+  row.Bind(st);
+  (st.exchange(soci::use(params)), ...);
+  st.alloc();
+  st.prepare(query);
+  st.define_and_bind();
+  std::vector<Row> out;
+  if (st.execute(true)) {
+    do {
+      out.push_back(row);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+// Runs a statement that returns no rows; answers how many rows it changed.
+template <typename... Params>
+long long Exec(soci::session& sql, const std::string& query, const Params&... params) {
+  soci::statement st(sql);
+  (st.exchange(soci::use(params)), ...);
+  st.alloc();
+  st.prepare(query);
+  st.define_and_bind();
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
+// A single value (COUNT(*), an id from INSERT ... RETURNING id).
+template <typename T, typename... Params>
+std::optional<T> QueryValue(soci::session& sql, const std::string& query, const Params&... params) {
+  T value{};
+  soci::indicator ind = soci::i_ok;
+  soci::statement st(sql);
+  st.exchange(soci::into(value, ind));
+  (st.exchange(soci::use(params)), ...);
+  st.alloc();
+  st.prepare(query);
+  st.define_and_bind();
+  if (!st.execute(true) || ind == soci::i_null) return std::nullopt;
+  return value;
+}
+
+// The standard checks of a required text field; the message names the field.
+Status CheckText(std::string_view field, std::string_view value, std::size_t max_chars);
+
+}  // namespace avni::store
