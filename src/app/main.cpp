@@ -1,1 +1,97 @@
-int main() { return 0; }
+// avni-integrator: the command line. Each subcommand is wired here and implemented in
+// commands.cpp / serve.cpp.
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "app/commands.hpp"
+
+namespace {
+
+void AddGlobalOptions(CLI::App& app, avni::app::GlobalOptions& global) {
+  app.add_option("--db", global.db,
+                 "Database: sqlite:PATH or postgresql://USER[:PASS]@HOST[:PORT]/DB")
+      ->envname("AVNI_INT_DB")
+      ->capture_default_str();
+  app.add_option("--secret-key-file", global.secret_key_file,
+                 "Key that encrypts secret config values (created 0600 on first start; "
+                 "AVNI_INT_SECRET_KEY overrides it). Default: secret.key beside the SQLite "
+                 "file, else var/secret.key")
+      ->envname("AVNI_INT_SECRET_KEY_FILE");
+  app.add_option("--log-level", global.log_level, "trace, debug, info, warn, error")
+      ->envname("AVNI_INT_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace app = avni::app;
+  // Logs go to stderr; stdout carries only what a command answers.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("avni"));
+  CLI::App cli{"avni-integrator: keeps Avni and other systems (Bahmni/OpenMRS first) in step, "
+               "for many tenants at once."};
+  cli.require_subcommand(1);
+  cli.footer("Global options (--db, --secret-key-file, --log-level) may also follow the subcommand.");
+  cli.fallthrough();  // --db and friends may come after the subcommand too
+  app::GlobalOptions global;
+  AddGlobalOptions(cli, global);
+  int exit_code = 0;
+
+  app::ServeOptions serve_options;
+  auto* serve = cli.add_subcommand("serve", "Run the service: HTTP API, /health and /ready");
+  serve->add_option("--host", serve_options.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", serve_options.port, "Port to listen on (0: any free port)")
+      ->envname("AVNI_INT_PORT")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serve->add_option("--threads", serve_options.threads, "HTTP worker threads")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve->add_option("--db-pool", serve_options.db_pool, "Database connections")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve->callback([&] { exit_code = app::Serve(global, serve_options); });
+
+  auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
+  migrate->callback([&] { exit_code = app::Migrate(global); });
+
+  auto* tenant = cli.add_subcommand("tenant", "Manage tenants (integration systems)");
+  tenant->require_subcommand(1);
+  std::string tenant_name, tenant_type = "bahmni";
+  auto* tenant_create = tenant->add_subcommand("create", "Create a tenant");
+  tenant_create->add_option("name", tenant_name, "Unique name, e.g. \"JSS Bahmni\"")->required();
+  tenant_create->add_option("--type", tenant_type, "Integration type")->capture_default_str();
+  tenant_create->callback([&] { exit_code = app::TenantCreate(global, tenant_name, tenant_type); });
+  tenant->add_subcommand("list", "List tenants")->callback([&] {
+    exit_code = app::TenantList(global);
+  });
+
+  auto* user = cli.add_subcommand("user", "Manage users (passwords are read from a prompt or "
+                                          "standard input, never from the command line)");
+  user->require_subcommand(1);
+  app::UserCreateOptions user_options;
+  auto* user_create = user->add_subcommand("create", "Create a user");
+  user_create->add_option("--email", user_options.email, "Sign-in email")->required();
+  user_create->add_flag("--super-admin", user_options.super_admin,
+                        "May create tenants and users");
+  user_create->add_option("--tenant", user_options.tenant, "Also make them a member of this tenant");
+  user_create->add_option("--role", user_options.role, "Role in --tenant: admin, editor, viewer")
+      ->capture_default_str();
+  user_create->callback([&] { exit_code = app::UserCreate(global, user_options); });
+  std::string passwd_email;
+  auto* user_passwd = user->add_subcommand("passwd", "Set a user's password");
+  user_passwd->add_option("--email", passwd_email, "Sign-in email")->required();
+  user_passwd->callback([&] { exit_code = app::UserPasswd(global, passwd_email); });
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  return exit_code;
+}

@@ -145,6 +145,11 @@ Store::~Store() = default;
 Backend Store::backend() const { return impl_->dsn.backend; }
 const std::string& Store::display_dsn() const { return impl_->dsn.display; }
 
+Status Store::CheckDsn(std::string_view dsn) {
+  if (auto parsed = ParseDsn(dsn); !parsed) return Fail(parsed.error());
+  return {};
+}
+
 Result<std::unique_ptr<Store>> Store::Open(std::string_view text, StoreOptions options) {
   auto dsn = ParseDsn(text);
   if (!dsn) return Fail(dsn.error());

@@ -47,6 +47,8 @@ class Store {
   // DSN forms: "sqlite:PATH" (the file and its folder are created) or "postgresql://USER[:PASS]
   // @HOST[:PORT]/DB[?param=value...]" (any libpq URI or "key=value" string after "postgresql:").
   static Result<std::unique_ptr<Store>> Open(std::string_view dsn, StoreOptions options = {});
+  // Checks a DSN's form without touching the database. Errors: invalid_argument on "--db".
+  static Status CheckDsn(std::string_view dsn);
 
   ~Store();
   Store(const Store&) = delete;

@@ -59,11 +59,3 @@ class StoreTest : public ::testing::TestWithParam<store::Backend> {
 };
 
 }  // namespace avni::testing
-
-#define AVNI_ON_EVERY_BACKEND(Suite)                                                       \
-  INSTANTIATE_TEST_SUITE_P(                                                                \
-      Backends, Suite,                                                                     \
-      ::testing::Values(::avni::store::Backend::kSqlite, ::avni::store::Backend::kPostgres), \
-      [](const ::testing::TestParamInfo<::avni::store::Backend>& info) {                   \
-        return ::avni::testing::BackendName(info.param);                                   \
-      })

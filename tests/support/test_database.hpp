@@ -46,6 +46,15 @@ bool PostgresRequired();
 
 }  // namespace avni::testing
 
+// Instantiates a value-parameterised suite once per backend: every case runs on both.
+#define AVNI_ON_EVERY_BACKEND(Suite)                                                     \
+  INSTANTIATE_TEST_SUITE_P(                                                                  \
+      Backends, Suite,                                                                       \
+      ::testing::Values(::avni::store::Backend::kSqlite, ::avni::store::Backend::kPostgres), \
+      [](const ::testing::TestParamInfo<::avni::store::Backend>& info) {                     \
+        return ::avni::testing::BackendName(info.param);                                     \
+      })
+
 namespace avni::store {
 // Readable test names and failure messages.
 inline void PrintTo(Backend b, std::ostream* os) { *os << avni::testing::BackendName(b); }

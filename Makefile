@@ -1,0 +1,45 @@
+# The two commands of the quick start, and a few for developers.
+#   make run    set up, build, serve on SQLite (var/integrator.db) at http://127.0.0.1:8080
+#   make test   set up, build the test tree with address+undefined sanitizers, run every tier
+
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+DB ?= sqlite:var/integrator.db
+PORT ?= 8080
+RELEASE_DIR := build/release
+TEST_DIR := build/test
+
+CONFIGURE = cmake -S . -G Ninja -Wno-dev
+
+.PHONY: run test setup build build-test bench format tidy clean
+
+setup:
+	@scripts/setup
+
+build: setup
+	@$(CONFIGURE) -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAVNI_BUILD_TESTS=OFF >/dev/null
+	@ninja -C $(RELEASE_DIR) -j $(JOBS) avni-integrator
+
+run: build
+	@mkdir -p var
+	$(RELEASE_DIR)/src/app/avni-integrator serve --db $(DB) --port $(PORT)
+
+# One tree, built once with ASan+UBSan, runs the whole suite under them. ctest starts and
+# removes the throwaway PostgreSQL itself (the `pg` fixture).
+build-test: setup
+	@$(CONFIGURE) -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1" -DAVNI_SANITIZE=ON >/dev/null
+	@ninja -C $(TEST_DIR) -j $(JOBS)
+
+test: build-test
+	@cd $(TEST_DIR) && AVNI_INT_REQUIRE_PG=1 \
+	  ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest -j $(JOBS) --output-on-failure --timeout 600
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+tidy: build-test
+	@git ls-files 'src/*.cpp' | xargs clang-tidy -p $(TEST_DIR) --quiet
+
+clean:
+	rm -rf build

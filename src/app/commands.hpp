@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+
+#include "app/context.hpp"
+
+namespace avni::app {
+
+// Each command returns the process exit code and prints its own result. Failures are one line
+// on stderr ("avni-integrator: ..."): what went wrong and how to fix it.
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int threads = 8;
+  int db_pool = 8;
+};
+int Serve(const GlobalOptions& global, const ServeOptions& options);
+int Migrate(const GlobalOptions& global);
+
+int TenantCreate(const GlobalOptions& global, const std::string& name, const std::string& type);
+int TenantList(const GlobalOptions& global);
+
+struct UserCreateOptions {
+  std::string email;
+  bool super_admin = false;
+  std::string tenant;  // optional: make the new user a member of this tenant
+  std::string role = "admin";
+};
+int UserCreate(const GlobalOptions& global, const UserCreateOptions& options);
+int UserPasswd(const GlobalOptions& global, const std::string& email);
+
+// Prints "avni-integrator: MESSAGE" on stderr and returns the exit code for the error's kind:
+// 2 for input the user can fix (bad option, bad value), 1 for everything else.
+int Report(const Error& error);
+
+}  // namespace avni::app

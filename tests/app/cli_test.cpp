@@ -1,0 +1,260 @@
+// The real avni-integrator binary, run as an implementer would run it.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "crypto/password.hpp"
+#include "crypto/secret_box.hpp"
+#include "store/store.hpp"
+#include "support/process.hpp"
+#include "support/test_database.hpp"
+
+namespace avni::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Each test: a fresh database of its backend and its own key file.
+class CliTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  void SetUp() override {
+    std::string why;
+    db_ = TestDatabase::Create(GetParam(), &why);
+    if (!db_) {
+      if (PostgresRequired()) FAIL() << why;
+      GTEST_SKIP() << why;
+    }
+    char tmpl[] = "/tmp/avni-cli-XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  // Runs `avni-integrator ARGS --db DSN --secret-key-file KEY`.
+  ProcessResult Cli(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), BinaryPath());
+    args.insert(args.end(), {"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key"});
+    return RunProcess(args, input, {"AVNI_INT_SECRET_KEY="});
+  }
+
+  std::unique_ptr<store::Store> OpenStore() {
+    auto s = store::Store::Open(db_->dsn());
+    EXPECT_TRUE(s.has_value()) << s.error().message;
+    return s ? std::move(*s) : nullptr;
+  }
+
+  std::optional<TestDatabase> db_;
+  std::string dir_;
+};
+
+// Starts `serve --port 0` and returns it with the port it printed.
+std::optional<std::pair<BackgroundProcess, int>> StartServer(const std::vector<std::string>& extra) {
+  std::vector<std::string> argv{BinaryPath(), "serve", "--port", "0"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  auto server = BackgroundProcess::Start(argv, {"AVNI_INT_SECRET_KEY="});
+  if (!server) return std::nullopt;
+  auto line = server->ReadLine(60s);
+  if (!line) {
+    ADD_FAILURE() << "serve printed nothing; stderr: " << server->Stderr();
+    return std::nullopt;
+  }
+  std::smatch m;
+  if (!std::regex_search(*line, m, std::regex("http://127\\.0\\.0\\.1:([0-9]+)"))) {
+    ADD_FAILURE() << "no URL in: " << *line;
+    return std::nullopt;
+  }
+  const int port = std::stoi(m[1]);
+  return std::make_pair(std::move(*server), port);
+}
+
+TEST_P(CliTest, ServeAnswersHealthAndReadyAndStopsCleanlyOnSigterm) {
+  auto server = StartServer({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key"});
+  ASSERT_TRUE(server.has_value());
+  auto& [process, port] = *server;
+  const auto health = HttpGet(port, "/health");
+  EXPECT_EQ(health.first, 200);
+  EXPECT_NE(health.second.find("\"up\""), std::string::npos);
+  const auto ready = HttpGet(port, "/ready");
+  EXPECT_EQ(ready.first, 200) << ready.second;
+  EXPECT_EQ(HttpGet(port, "/no-such-thing").first, 404);
+  EXPECT_EQ(process.Stop(SIGTERM, 20s), 0) << process.Stderr();
+  EXPECT_EQ(HttpGet(port, "/health").first, 0);  // nothing listens any more
+}
+
+TEST_P(CliTest, MigrateAppliesTheSchemaAndIsIdempotent) {
+  auto first = Cli({"migrate"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("schema at version 1"), std::string::npos) << first.out;
+  auto second = Cli({"migrate"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.err.find("applied migration"), std::string::npos) << second.err;
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM schema_migrations").at(0), "1");
+}
+
+TEST_P(CliTest, TenantCreateListAndDuplicate) {
+  auto created = Cli({"tenant", "create", "JSS Bahmni", "--type", "bahmni"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_NE(created.out.find("created tenant 'JSS Bahmni'"), std::string::npos);
+  auto dup = Cli({"tenant", "create", "JSS Bahmni"});
+  EXPECT_EQ(dup.exit_code, 1);
+  EXPECT_NE(dup.err.find("already exists"), std::string::npos) << dup.err;
+  auto list = Cli({"tenant", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("JSS Bahmni"), std::string::npos);
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM tenants").at(0), "1");
+  // The creation is audited against the tenant.
+  EXPECT_EQ(db_->QueryColumn("SELECT action FROM audit_log WHERE tenant_id IS NOT NULL").at(0),
+            "tenant.create");
+}
+
+TEST_P(CliTest, UserCreateReadsThePasswordFromStdinAndStoresOnlyAnArgon2Hash) {
+  ASSERT_EQ(Cli({"tenant", "create", "JSS"}).exit_code, 0);
+  auto created = Cli({"user", "create", "--email", "Admin@Example.org", "--tenant", "JSS",
+                      "--role", "editor"},
+                     "a-long-password\n");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const auto hash = db_->QueryColumn("SELECT password_hash FROM users").at(0);
+  EXPECT_TRUE(hash.starts_with("$argon2id$")) << hash;
+  EXPECT_TRUE(VerifyPassword(hash, "a-long-password"));
+  EXPECT_EQ(db_->QueryColumn("SELECT email FROM users").at(0), "admin@example.org");
+  EXPECT_EQ(db_->QueryColumn("SELECT role FROM memberships").at(0), "editor");
+
+  auto changed = Cli({"user", "passwd", "--email", "admin@example.org"}, "another-password\n");
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  const auto new_hash = db_->QueryColumn("SELECT password_hash FROM users").at(0);
+  EXPECT_TRUE(VerifyPassword(new_hash, "another-password"));
+  EXPECT_FALSE(VerifyPassword(new_hash, "a-long-password"));
+  // Neither password appears in the audit log.
+  for (const auto& row : db_->QueryColumn("SELECT after_json FROM audit_log")) {
+    EXPECT_EQ(row.find("password"), std::string::npos) << row;
+  }
+}
+
+TEST_P(CliTest, UserCreateWithAnUnknownTenantLeavesNoUserBehind) {
+  auto created = Cli({"user", "create", "--email", "a@b.org", "--tenant", "Nope"}, "long-enough-pw\n");
+  EXPECT_EQ(created.exit_code, 1);
+  EXPECT_NE(created.err.find("no tenant named 'Nope'"), std::string::npos) << created.err;
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM users").at(0), "0");
+}
+
+TEST_P(CliTest, BadUserInputIsNamedAndWritesNothing) {
+  ASSERT_EQ(Cli({"migrate"}).exit_code, 0);
+  auto short_pw = Cli({"user", "create", "--email", "a@b.org"}, "short\n");
+  EXPECT_EQ(short_pw.exit_code, 2);
+  EXPECT_NE(short_pw.err.find("password must have at least"), std::string::npos) << short_pw.err;
+  auto bad_email = Cli({"user", "create", "--email", "not-an-email"}, "long-enough-pw\n");
+  EXPECT_EQ(bad_email.exit_code, 2);
+  EXPECT_NE(bad_email.err.find("email"), std::string::npos) << bad_email.err;
+  auto no_stdin = Cli({"user", "create", "--email", "a@b.org"}, "");
+  EXPECT_EQ(no_stdin.exit_code, 2);
+  EXPECT_NE(no_stdin.err.find("standard input"), std::string::npos) << no_stdin.err;
+  // A password is never accepted on the command line.
+  auto on_argv = Cli({"user", "create", "--email", "a@b.org", "--password", "long-enough-pw"});
+  EXPECT_NE(on_argv.exit_code, 0);
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM users").at(0), "0");
+}
+
+TEST_P(CliTest, ASchemaNewerThanTheBinaryStopsServeWithOneClearLine) {
+  ASSERT_EQ(Cli({"migrate"}).exit_code, 0);
+  db_->Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (42, 'future', 0)");
+  auto serve = Cli({"serve", "--port", "0"});
+  EXPECT_EQ(serve.exit_code, 1);
+  EXPECT_NE(serve.err.find("schema is at version 42"), std::string::npos) << serve.err;
+  EXPECT_NE(serve.err.find("run a newer avni-integrator"), std::string::npos) << serve.err;
+}
+
+TEST_P(CliTest, SecretKeyFileIsCreatedOnFirstStartOwnerOnly) {
+  ASSERT_EQ(Cli({"migrate"}).exit_code, 0);
+  const auto key = std::filesystem::status(dir_ + "/secret.key");
+  EXPECT_EQ(key.permissions(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+AVNI_ON_EVERY_BACKEND(CliTest);
+
+// Failures that do not depend on a backend.
+
+TEST(CliFailureTest, WrongDsnIsOneLineNamingTheOptionAndWritesNothing) {
+  char tmpl[] = "/tmp/avni-cli-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  auto r = RunProcess({BinaryPath(), "migrate", "--db", "mysql://x/y", "--secret-key-file",
+                       dir + "/k/secret.key"},
+                      "", {"AVNI_INT_SECRET_KEY="});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("unknown database kind 'mysql'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("sqlite:PATH"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/k"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliFailureTest, UnreachablePostgresSaysWhereAndHowToFix) {
+  auto r = RunProcess({BinaryPath(), "migrate", "--db", "postgresql://avni:pw-secret@127.0.0.1:1/avni"},
+                      "", {"AVNI_INT_SECRET_KEY=0101010101010101010101010101010101010101010101010101010101010101"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot connect to PostgreSQL at postgresql://avni@127.0.0.1:1/avni"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("check that the server runs"), std::string::npos);
+  EXPECT_EQ(r.err.find("pw-secret"), std::string::npos);
+}
+
+TEST(CliFailureTest, PortInUseIsReportedWithTheFix) {
+  // Hold a port, then ask serve for it.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int port = ntohs(addr.sin_port);
+  char tmpl[] = "/tmp/avni-cli-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  auto r = RunProcess({BinaryPath(), "serve", "--port", std::to_string(port), "--db",
+                       "sqlite:" + dir + "/db.sqlite"},
+                      "", {"AVNI_INT_SECRET_KEY="});
+  ::close(fd);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--port"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliFailureTest, ReadOnlyDataFolderIsReportedWithTheFix) {
+  // Root may write anywhere, so the binary runs as `nobody` in a folder it cannot write.
+  if (::geteuid() != 0 || ::access("/usr/bin/setpriv", X_OK) != 0) {
+    GTEST_SKIP() << "needs root and setpriv to drop to an unprivileged user";
+  }
+  char tmpl[] = "/tmp/avni-ro-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all |
+                                        std::filesystem::perms::others_read |
+                                        std::filesystem::perms::others_exec);
+  auto r = RunProcess({"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                       BinaryPath(), "migrate", "--db", "sqlite:" + dir + "/integrator.db"},
+                      "", {"AVNI_INT_SECRET_KEY=0101010101010101010101010101010101010101010101010101010101010101"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("is not writable"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliFailureTest, HelpListsEveryCommand) {
+  auto r = RunProcess({BinaryPath(), "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* cmd : {"serve", "migrate", "tenant", "user", "--db"}) {
+    EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
+  }
+}
+
+}  // namespace
+}  // namespace avni::testing
