@@ -234,6 +234,11 @@ TEST(CliFailureTest, ReadOnlyDataFolderIsReportedWithTheFix) {
   if (::geteuid() != 0 || ::access("/usr/bin/setpriv", X_OK) != 0) {
     GTEST_SKIP() << "needs root and setpriv to drop to an unprivileged user";
   }
+  if (RunProcess({"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                  "/usr/bin/test", "-x", BinaryPath()})
+          .exit_code != 0) {
+    GTEST_SKIP() << "the unprivileged user cannot reach " << BinaryPath();
+  }
   char tmpl[] = "/tmp/avni-ro-XXXXXX";
   const std::string dir = ::mkdtemp(tmpl);
   std::filesystem::permissions(dir, std::filesystem::perms::owner_all |
