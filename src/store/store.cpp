@@ -1,6 +1,5 @@
 #include "store/store.hpp"
 
-#include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 
 #include "store/sql/dsn.hpp"
 #include "store/sql/migrations.hpp"
+#include "store/sql/migrator.hpp"
 #include "store/sql/sql_context.hpp"
 
 namespace avni::store {
@@ -25,28 +25,6 @@ constexpr long long kMigrationLockKey = 0x61766e69'6d696772;  // "avnimigr"
 const SystemClock kSystemClock;
 
 int KnownVersion() { return AllMigrations().empty() ? 0 : AllMigrations().back().version; }
-
-// Runs a multi-statement script on the connection's native handle: SOCI prepares one
-// statement at a time, and migrations are scripts.
-void ExecScript(soci::session& sql, Backend backend, std::string_view script) {
-  const std::string text(script);
-  if (backend == Backend::kSqlite) {
-    auto* be = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
-    char* err = nullptr;
-    if (sqlite_api::sqlite3_exec(be->conn_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string why = err ? err : "unknown error";
-      sqlite_api::sqlite3_free(err);
-      throw soci::soci_error(why);
-    }
-    return;
-  }
-  auto* be = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
-  PGresult* res = PQexec(be->conn_, text.c_str());
-  const auto status = PQresultStatus(res);
-  std::string why = PQresultErrorMessage(res);
-  PQclear(res);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw soci::soci_error(why);
-}
 
 void PrepareConnection(soci::session& sql, Backend backend) {
   if (backend == Backend::kSqlite) {
@@ -84,26 +62,6 @@ Error ConnectError(const Dsn& dsn, const std::exception& e) {
   return Error::Unavailable(fmt::format(
       "cannot open SQLite database {}: {}; check that its folder exists and is writable",
       dsn.sqlite_path, why));
-}
-
-int AppliedVersion(soci::session& sql) {
-  soci::indicator ind = soci::i_null;
-  int version = 0;
-  sql << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
-  return ind == soci::i_ok ? version : 0;
-}
-
-bool HasMigrationsTable(soci::session& sql, Backend backend) {
-  int n = 0;
-  if (backend == Backend::kSqlite) {
-    sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-        soci::into(n);
-  } else {
-    sql << "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' "
-           "AND table_schema = current_schema()",
-        soci::into(n);
-  }
-  return n > 0;
 }
 
 Status CheckNotNewer(int applied) {
@@ -202,9 +160,7 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view text, StoreOptions o
 Result<SchemaState> Store::Schema() {
   soci::session sql(impl_->pool);
   try {
-    SchemaState state{0, KnownVersion()};
-    if (HasMigrationsTable(sql, backend())) state.applied = AppliedVersion(sql);
-    return state;
+    return SchemaState{AppliedVersion(sql, backend()), KnownVersion()};
   } catch (const std::exception& e) {
     impl_->Revive(sql);
     return Fail(ToError(e));
@@ -214,50 +170,13 @@ Result<SchemaState> Store::Schema() {
 Result<SchemaState> Store::Migrate() {
   soci::session sql(impl_->pool);
   const Backend be = backend();
-  const auto& all = AllMigrations();
   bool locked = false;
   try {
     if (be == Backend::kPostgres) {
       sql << "SELECT pg_advisory_lock(" << kMigrationLockKey << ")";
       locked = true;
     }
-    ExecScript(sql, be,
-               "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-               "name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-    SchemaState state{0, KnownVersion()};
-    for (const Migration& m : all) {
-      // Each migration in its own transaction; the version is read again inside it, so an
-      // instance that waited for the lock skips what another one applied meanwhile.
-      ExecScript(sql, be, be == Backend::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
-      try {
-        const int applied = AppliedVersion(sql);
-        if (applied > KnownVersion()) {
-          ExecScript(sql, be, "ROLLBACK");
-          state.applied = applied;
-          break;
-        }
-        if (m.version <= applied) {
-          ExecScript(sql, be, "ROLLBACK");
-          state.applied = applied;
-          continue;
-        }
-        ExecScript(sql, be, be == Backend::kSqlite ? m.sqlite_sql : m.postgres_sql);
-        const std::string name(m.name);
-        const long long now = ToEpochMillis(impl_->clock->Now());
-        sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
-            soci::use(m.version), soci::use(name), soci::use(now);
-        ExecScript(sql, be, "COMMIT");
-        spdlog::info("applied migration {} ({})", m.version, m.name);
-        state.applied = m.version;
-      } catch (const std::exception& e) {
-        try {
-          ExecScript(sql, be, "ROLLBACK");
-        } catch (const std::exception&) {
-        }
-        throw soci::soci_error(fmt::format("migration {} ({}) failed and was rolled back: {}",
-                                           m.version, m.name, e.what()));
-      }
-    }
+    const SchemaState state = ApplyMigrations(sql, be, AllMigrations(), impl_->clock->Now());
     if (locked) sql << "SELECT pg_advisory_unlock(" << kMigrationLockKey << ")";
     return state;
   } catch (const std::exception& e) {

@@ -2,7 +2,12 @@
 
 #include <thread>
 
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "store/sql/dsn.hpp"
 #include "store/sql/migrations.hpp"
+#include "store/sql/migrator.hpp"
 #include "support/store_test.hpp"
 
 namespace avni::testing {
@@ -74,6 +79,41 @@ TEST_P(MigrationTest, SeveralInstancesMigratingAtOnceAllSucceed) {
   for (const auto& e : errors) EXPECT_EQ(e, "");
   EXPECT_EQ(fresh->QueryColumn("SELECT COUNT(*) FROM schema_migrations").at(0),
             std::to_string(store::AllMigrations().size()));
+}
+
+TEST_P(MigrationTest, AFailingMigrationRollsBackWholeAndKeepsTheOnesBefore) {
+  store_.reset();
+  auto dsn = store::ParseDsn(db_->dsn());
+  ASSERT_TRUE(dsn.has_value());
+  soci::session sql;
+  if (GetParam() == store::Backend::kSqlite) {
+    sql.open(soci::sqlite3, dsn->connect);
+  } else {
+    sql.open(soci::postgresql, dsn->connect);
+  }
+  const int base = store::AllMigrations().back().version;
+  // Version base+1 works; base+2 creates a table, then fails half-way through.
+  const std::string good = "CREATE TABLE good_one (id INTEGER PRIMARY KEY);";
+  const std::string bad =
+      "CREATE TABLE half_done (id INTEGER PRIMARY KEY); INSERT INTO half_done VALUES (1); "
+      "INSERT INTO no_such_table VALUES (1);";
+  const std::vector<store::Migration> migrations{
+      store::AllMigrations().front(),
+      {base + 1, "good", good, good},
+      {base + 2, "bad", bad, bad},
+  };
+  try {
+    store::ApplyMigrations(sql, GetParam(), migrations, clock_.Now());
+    FAIL() << "the bad migration did not fail";
+  } catch (const soci::soci_error& e) {
+    EXPECT_NE(std::string(e.what()).find("migration " + std::to_string(base + 2) + " (bad) failed "
+                                         "and was rolled back"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(store::AppliedVersion(sql, GetParam()), base + 1);
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM good_one").at(0), "0");
+  EXPECT_THROW(db_->QueryColumn("SELECT COUNT(*) FROM half_done"), soci::soci_error);
 }
 
 TEST(DsnTest, BadAddressesAreRefusedNamingTheOption) {
