@@ -253,6 +253,40 @@ TEST(CliFailureTest, ReadOnlyDataFolderIsReportedWithTheFix) {
   std::filesystem::remove_all(dir);
 }
 
+// The database goes away under a running service and comes back: /ready follows it, /health
+// stays up, and the service recovers without a restart.
+TEST(CliOutageTest, ReadyFollowsAPostgresOutageAndRecovers) {
+  char tmpl[] = "/tmp/avni-outage-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  const std::string script = std::string(AVNI_TEST_SOURCE_DIR) + "/scripts/pg-throwaway";
+  const std::string pg_dir = dir + "/pg";
+  auto started = RunProcess({script, "start", pg_dir});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  std::string dsn = started.out;
+  while (!dsn.empty() && dsn.back() == '\n') dsn.pop_back();
+  {
+    auto server = StartServer({"--db", dsn, "--secret-key-file", dir + "/secret.key"});
+    ASSERT_TRUE(server.has_value());
+    auto& [process, port] = *server;
+    EXPECT_EQ(HttpGet(port, "/ready").first, 200);
+
+    ASSERT_EQ(RunProcess({script, "pause", pg_dir}).exit_code, 0);
+    const auto down = HttpGet(port, "/ready");
+    EXPECT_EQ(down.first, 503);
+    EXPECT_NE(down.second.find("unavailable"), std::string::npos) << down.second;
+    EXPECT_EQ(HttpGet(port, "/health").first, 200);
+
+    ASSERT_EQ(RunProcess({script, "resume", pg_dir}).exit_code, 0);
+    // Every pooled connection was lost; each is reopened on its next use.
+    int status = 0;
+    for (int i = 0; i < 20 && status != 200; ++i) status = HttpGet(port, "/ready").first;
+    EXPECT_EQ(status, 200) << process.Stderr();
+    EXPECT_EQ(process.Stop(SIGTERM, 20s), 0);
+  }
+  RunProcess({script, "stop", pg_dir});
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CliFailureTest, HelpListsEveryCommand) {
   auto r = RunProcess({BinaryPath(), "--help"});
   EXPECT_EQ(r.exit_code, 0);
