@@ -51,9 +51,15 @@ class MappingRepo {
   // tenant), conflict naming the non-voided row that already has that avni or int value.
   Result<Mapping> Create(const Mapping& mapping);
   Result<Mapping> Get(RowId id);
+  // Changes the values, hint, about, group and type of mapping.id (under Create's rules); the
+  // uuid and voided state are kept.
   Result<Mapping> Update(const Mapping& mapping);
+  // Voids or restores (voided = false). Restoring conflicts when a non-voided mapping now holds
+  // one of its values; asking for the state it already has changes nothing.
   Result<Mapping> SetVoided(RowId id, bool voided);
+  // Ordered by id. Errors: invalid_argument for a limit outside 1..10000 or a negative offset.
   Result<std::vector<Mapping>> List(const MappingFilter& filter);
+  // How many mappings List would give without limit and offset.
   Result<std::int64_t> Count(const MappingFilter& filter);
   // The non-voided mapping of (group, type) with that value; not_found when there is none.
   Result<Mapping> FindByIntValue(RowId group_id, RowId type_id, std::string_view int_system_value);

@@ -10,7 +10,8 @@ using store::Tx;
 class TenantTest : public StoreTest {};
 
 TEST_P(TenantTest, CreateGetFindListRoundTrip) {
-  auto created = store_->Transact([](Tx& tx) { return tx.tenants().Create("JSS Bahmni", "bahmni"); });
+  auto created =
+      store_->Transact([](Tx& tx) { return tx.tenants().Create("JSS Bahmni", "bahmni"); });
   ASSERT_TRUE(created.has_value()) << created.error().message;
   EXPECT_GT(created->id.value, 0);
   EXPECT_EQ(created->name, "JSS Bahmni");
@@ -65,8 +66,8 @@ TEST_P(TenantTest, BadInputNamesTheFieldAndWritesNothing) {
   auto no_type = store_->Transact([](Tx& tx) { return tx.tenants().Create("X", ""); });
   ASSERT_FALSE(no_type.has_value());
   EXPECT_EQ(no_type.error().field, "type");
-  auto too_long = store_->Transact(
-      [](Tx& tx) { return tx.tenants().Create(std::string(201, 'x'), "bahmni"); });
+  auto too_long =
+      store_->Transact([](Tx& tx) { return tx.tenants().Create(std::string(201, 'x'), "bahmni"); });
   ASSERT_FALSE(too_long.has_value());
   EXPECT_EQ(too_long.error().field, "name");
   // SQL metacharacters are data, not SQL.
@@ -77,11 +78,33 @@ TEST_P(TenantTest, BadInputNamesTheFieldAndWritesNothing) {
   EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM tenants").at(0), "1");
 }
 
+TEST_P(TenantTest, LengthsCountCharactersAndInvalidUtf8IsRefused) {
+  // 200 Devanagari characters are 600 bytes: within the 200-character limit.
+  std::string hindi;
+  for (int i = 0; i < 200; ++i) hindi += "\u0915";
+  auto long_hindi = store_->Transact([&](Tx& tx) { return tx.tenants().Create(hindi, "bahmni"); });
+  ASSERT_TRUE(long_hindi.has_value()) << long_hindi.error().message;
+  EXPECT_EQ(long_hindi->name, hindi);
+  auto too_long =
+      store_->Transact([&](Tx& tx) { return tx.tenants().Create(hindi + "\u0915", "bahmni"); });
+  ASSERT_FALSE(too_long.has_value());
+  EXPECT_EQ(too_long.error().field, "name");
+  for (const std::string& bad : {std::string("ab\xff"), std::string("\xc0\xaf"),
+                                 std::string("\xed\xa0\x80"), std::string("\xe0\x80")}) {
+    auto refused = store_->Transact([&](Tx& tx) { return tx.tenants().Create(bad, "bahmni"); });
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().field, "name");
+    EXPECT_NE(refused.error().message.find("not valid UTF-8"), std::string::npos);
+  }
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM tenants").at(0), "1");
+}
+
 TEST_P(TenantTest, MissingTenantIsNotFound) {
   auto got = store_->Read([](Tx& tx) { return tx.tenants().Get(TenantId{424242}); });
   ASSERT_FALSE(got.has_value());
   EXPECT_EQ(got.error().code, ErrorCode::kNotFound);
-  auto renamed = store_->Transact([](Tx& tx) { return tx.tenants().Rename(TenantId{424242}, "x"); });
+  auto renamed =
+      store_->Transact([](Tx& tx) { return tx.tenants().Rename(TenantId{424242}, "x"); });
   EXPECT_EQ(renamed.error().code, ErrorCode::kNotFound);
 }
 

@@ -1,6 +1,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <optional>
 #include <string>
 
 #include "store/sql/sql_context.hpp"
@@ -46,12 +47,17 @@ Error ToError(const std::exception& e) {
   // SOCI appends the statement text; the first line is the database's own message.
   if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
   switch (Classify(e)) {
-    case SqlFailure::kUnique: return Error::Conflict("already exists: " + what);
-    case SqlFailure::kForeignKey: return Error::Conflict("refers to a missing or used row: " + what);
-    case SqlFailure::kCheck: return Error::InvalidArgument("", "rejected by the database: " + what);
+    case SqlFailure::kUnique:
+      return Error::Conflict("already exists: " + what);
+    case SqlFailure::kForeignKey:
+      return Error::Conflict("refers to a missing or used row: " + what);
+    case SqlFailure::kCheck:
+      return Error::InvalidArgument("", "rejected by the database: " + what);
     case SqlFailure::kConnection:
-    case SqlFailure::kBusy: return Error::Unavailable("database unavailable: " + what);
-    case SqlFailure::kOther: break;
+    case SqlFailure::kBusy:
+      return Error::Unavailable("database unavailable: " + what);
+    case SqlFailure::kOther:
+      break;
   }
   return Error::Internal("database error: " + what);
 }
@@ -60,11 +66,58 @@ Error ToError(const std::exception& e) {
 
 namespace avni::store {
 
+namespace {
+
+// The number of code points in well-formed UTF-8, or nullopt when `text` is not well formed
+// (overlong forms, surrogates and values past U+10FFFF included).
+std::optional<std::size_t> Utf8Length(std::string_view text) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < text.size(); ++count) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = 0;
+    char32_t cp = 0;
+    if (c < 0x80) {
+      len = 1;
+      cp = c;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return std::nullopt;
+    }
+    if (i + len > text.size()) return std::nullopt;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return std::nullopt;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr char32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMinForLength[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return std::nullopt;
+    }
+    i += len;
+  }
+  return count;
+}
+
+}  // namespace
+
 Status CheckText(std::string_view field, std::string_view value, std::size_t max_chars) {
   if (value.empty()) {
     return Fail(Error::InvalidArgument(std::string(field), std::string(field) + " is required"));
   }
-  if (value.size() > max_chars) {
+  const auto length = Utf8Length(value);
+  if (!length) {
+    return Fail(Error::InvalidArgument(std::string(field),
+                                       std::string(field) + " is not valid UTF-8 text"));
+  }
+  if (*length > max_chars) {
     return Fail(Error::InvalidArgument(
         std::string(field),
         std::string(field) + " must have at most " + std::to_string(max_chars) + " characters"));
