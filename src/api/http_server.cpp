@@ -5,51 +5,148 @@
 #include <chrono>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "store/store.hpp"
+#include "api/access.hpp"
+#include "api/http_error.hpp"
+#include "api/routes.hpp"
+#include "auth/authenticator.hpp"
 
 namespace avni {
 namespace {
 
-void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
+// "/api/v1/tenants/{tenant}/config" -> "/api/v1/tenants/([^/]+)/config" and ["tenant"].
+std::pair<std::string, std::vector<std::string>> ToPattern(const std::string& path) {
+  std::string pattern;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '{') {
+      const auto end = path.find('}', i);
+      names.push_back(path.substr(i + 1, end - i - 1));
+      pattern += "([^/]+)";
+      i = end;
+    } else if (std::string_view(".+*?()[]^$|\\").find(path[i]) != std::string_view::npos) {
+      pattern += '\\';
+      pattern += path[i];
+    } else {
+      pattern += path[i];
+    }
+  }
+  return {pattern, names};
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+void Send(const api::Response& from, httplib::Response& to) {
+  to.status = from.status;
+  for (const auto& [name, value] : from.headers) to.set_header(name, value);
+  to.set_header("Cache-Control", "no-store");
+  to.set_header("X-Content-Type-Options", "nosniff");
+  if (!from.body.empty() || from.status != 204) to.set_content(from.body, from.content_type);
 }
 
 }  // namespace
 
 struct HttpServer::Impl {
-  store::Store& store;
+  api::Services services;
   ServerOptions options;
+  std::vector<api::Route> routes;
   httplib::Server server;
   int port = 0;
 
-  Impl(store::Store& s, ServerOptions o) : store(s), options(std::move(o)) {}
+  Impl(api::Services s, ServerOptions o) : services(s), options(std::move(o)) {
+    routes = api::AllRoutes(services);
+  }
 
-  void Routes() {
-    server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
-      SendJson(res, 200, {{"status", "up"}});
-    });
-    server.Get("/ready", [this](const httplib::Request&, httplib::Response& res) {
-      if (auto ready = store.Ready(); !ready) {
-        SendJson(res, 503, {{"status", "not_ready"}, {"reason", ready.error().message}});
-        return;
+  api::Request Build(const httplib::Request& req, const std::vector<std::string>& names) {
+    api::Request r;
+    r.method = req.method;
+    r.path = req.path;
+    for (std::size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
+      r.path_params[names[i]] = req.matches[i + 1];
+    }
+    for (const auto& [k, v] : req.params) r.query.emplace(k, v);
+    for (const auto& [k, v] : req.headers) r.headers[Lower(k)] = v;
+    r.body = req.body;
+    r.address = req.remote_addr;
+    return r;
+  }
+
+  void Handle(const api::Route& route, const std::vector<std::string>& names,
+              const httplib::Request& req, httplib::Response& res) {
+    const auto started = std::chrono::steady_clock::now();
+    api::Request request = Build(req, names);
+    api::Response response;
+    try {
+      auto checked = api::Admit(services, route, request);
+      if (!checked) {
+        response = api::ErrorResponse(checked.error());
+      } else {
+        auto result = route.handler(request);
+        response = result ? std::move(*result) : api::ErrorResponse(result.error());
       }
-      SendJson(res, 200, {{"status", "ready"}});
+    } catch (const std::exception& e) {
+      spdlog::error("{} {} failed: {}", req.method, req.path, e.what());
+      response = api::ErrorResponse(Error::Internal("internal error; see the service log"));
+    }
+    Send(response, res);
+    const auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count() /
+                    1000.0;
+    // Never bodies, tokens or secrets: only what identifies the request.
+    spdlog::info("{} {} {} {:.1f}ms tenant={} caller={}", req.method, req.path, response.status, ms,
+                 request.tenant ? std::to_string(request.tenant->value) : "-",
+                 request.principal.display());
+  }
+
+  void Install() {
+    for (const auto& route : routes) {
+      auto [pattern, names] = ToPattern(route.path);
+      auto handler = [this, &route, names](const httplib::Request& req, httplib::Response& res) {
+        Handle(route, names, req, res);
+      };
+      if (route.method == "GET") server.Get(pattern, handler);
+      if (route.method == "POST") server.Post(pattern, handler);
+      if (route.method == "PUT") server.Put(pattern, handler);
+      if (route.method == "PATCH") server.Patch(pattern, handler);
+      if (route.method == "DELETE") server.Delete(pattern, handler);
+    }
+    // What no route matched, and what httplib refused by itself (oversize bodies), in the
+    // same error shape as everything else.
+    server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      Error error = Error::NotFound(fmt::format("no such endpoint: {} {}", req.method, req.path));
+      if (res.status == 413) {
+        error = Error::InvalidArgument(
+            "body", fmt::format("request body over {} bytes", services.options.max_body_bytes));
+      } else if (res.status == 400) {
+        error = Error::InvalidArgument("request", "malformed HTTP request");
+      } else if (res.status >= 500) {
+        error = Error::Internal("internal error; see the service log");
+      }
+      const int status = res.status == 413 ? 413 : api::HttpStatus(error.code);
+      api::Response body = api::ErrorResponse(error);
+      body.status = status;
+      Send(body, res);
+      spdlog::info("{} {} {} tenant=- caller=-", req.method, req.path, status);
     });
-    server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      spdlog::info("{} {} {}", req.method, req.path, res.status);
-    });
+    server.set_payload_max_length(services.options.max_body_bytes);
+    server.set_read_timeout(services.options.read_timeout.count(), 0);
+    server.set_write_timeout(services.options.write_timeout.count(), 0);
+    const int threads = options.threads;
+    server.new_task_queue = [threads] {
+      return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+    };
   }
 };
 
-HttpServer::HttpServer(store::Store& store, ServerOptions options)
-    : impl_(std::make_unique<Impl>(store, std::move(options))) {
-  impl_->Routes();
-  const int threads = impl_->options.threads;
-  impl_->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+HttpServer::HttpServer(api::Services services, ServerOptions options)
+    : impl_(std::make_unique<Impl>(services, std::move(options))) {
+  impl_->Install();
 }
 
 HttpServer::~HttpServer() { Stop(); }
@@ -77,5 +174,7 @@ int HttpServer::port() const { return impl_->port; }
 void HttpServer::Serve() { impl_->server.listen_after_bind(); }
 
 void HttpServer::Stop() { impl_->server.stop(); }
+
+const std::vector<api::Route>& HttpServer::routes() const { return impl_->routes; }
 
 }  // namespace avni

@@ -1,17 +1,14 @@
 #pragma once
 
-#include <atomic>
-#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "api/route.hpp"
+#include "api/services.hpp"
 #include "common/error.hpp"
 
 namespace avni {
-
-namespace store {
-class Store;
-}
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -19,12 +16,13 @@ struct ServerOptions {
   int threads = 8;
 };
 
-// The service's HTTP front: /health (process up), /ready (database reachable, schema current)
-// and, as they are built, the /api/v1 routes. Owns its listening socket and worker threads;
-// the Store is not owned and must outlive it.
+// The service's HTTP front. Serves the route table (api::AllRoutes): authenticates each request,
+// checks the caller's access to the route (and to the tenant it names), turns handler errors
+// into the one error shape, and writes one access-log line per request. Owns its listening
+// socket and worker threads; the services are not owned and must outlive it.
 class HttpServer {
  public:
-  HttpServer(store::Store& store, ServerOptions options);
+  HttpServer(api::Services services, ServerOptions options);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -35,8 +33,11 @@ class HttpServer {
   int port() const;
   // Serves until Stop; call after Bind. Blocks the calling thread.
   void Serve();
-  // Makes Serve return; safe from any thread and from a signal-watching thread.
+  // Makes Serve return; safe from any thread.
   void Stop();
+
+  // The routes this server serves, in registration order.
+  const std::vector<api::Route>& routes() const;
 
  private:
   struct Impl;

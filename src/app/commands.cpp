@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "app/password_input.hpp"
 #include "crypto/password.hpp"
@@ -47,8 +47,8 @@ int TenantCreate(const GlobalOptions& global, const std::string& name, const std
     return t;
   });
   if (!tenant) return Report(tenant.error());
-  std::cout << fmt::format("created tenant '{}' (id {}, type {})\n", tenant->name,
-                           tenant->id.value, tenant->type);
+  std::cout << fmt::format("created tenant '{}' (id {}, type {})\n", tenant->name, tenant->id.value,
+                           tenant->type);
   return 0;
 }
 
@@ -89,8 +89,8 @@ int UserCreate(const GlobalOptions& global, const UserCreateOptions& options) {
     if (!u) return u;
     const std::string after =
         nlohmann::json{{"email", u->email}, {"super_admin", u->is_super_admin}}.dump();
-    if (auto a = tx.global_audit().Append(kCliActor, "user.create", "user",
-                                          std::to_string(u->id), "", after);
+    if (auto a = tx.global_audit().Append(kCliActor, "user.create", "user", std::to_string(u->id),
+                                          "", after);
         !a) {
       return Fail(a.error());
     }
@@ -109,9 +109,9 @@ int UserCreate(const GlobalOptions& global, const UserCreateOptions& options) {
     return u;
   });
   if (!user) return Report(user.error());
-  std::cout << fmt::format("created user {}{}{}\n", user->email,
-                           user->is_super_admin ? " (super-admin)" : "",
-                           role ? fmt::format(", {} of '{}'", ToString(*role), options.tenant) : "");
+  std::cout << fmt::format(
+      "created user {}{}{}\n", user->email, user->is_super_admin ? " (super-admin)" : "",
+      role ? fmt::format(", {} of '{}'", ToString(*role), options.tenant) : "");
   return 0;
 }
 
@@ -134,8 +134,8 @@ int UserPasswd(const GlobalOptions& global, const std::string& email) {
     if (!u) return Fail(u.error());
     if (auto ok = tx.users().SetPasswordHash(u->id, *hash); !ok) return ok;
     // The audit says that the password changed, never what it is.
-    if (auto a = tx.global_audit().Append(kCliActor, "user.password", "user",
-                                          std::to_string(u->id), "", "");
+    if (auto a = tx.global_audit().Append(kCliActor, "user.password", "user", std::to_string(u->id),
+                                          "", "");
         !a) {
       return Fail(a.error());
     }

@@ -13,6 +13,7 @@ struct ServeOptions {
   int port = 8080;
   int threads = 8;
   int db_pool = 8;
+  bool secure_cookies = false;  // set when served behind TLS
 };
 int Serve(const GlobalOptions& global, const ServeOptions& options);
 int Migrate(const GlobalOptions& global);

@@ -12,7 +12,8 @@ Result<Context> OpenContext(const GlobalOptions& options, bool migrate, std::siz
     key_file = "var/secret.key";
     if (options.db.starts_with("sqlite:")) {
       const std::filesystem::path db = options.db.substr(7);
-      key_file = (db.has_parent_path() ? db.parent_path() : std::filesystem::path(".")) / "secret.key";
+      key_file =
+          (db.has_parent_path() ? db.parent_path() : std::filesystem::path(".")) / "secret.key";
     }
   }
   spdlog::set_level(spdlog::level::from_str(options.log_level));

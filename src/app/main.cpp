@@ -3,9 +3,9 @@
 #include <cstdlib>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "app/commands.hpp"
 
@@ -33,10 +33,12 @@ int main(int argc, char** argv) {
   namespace app = avni::app;
   // Logs go to stderr; stdout carries only what a command answers.
   spdlog::set_default_logger(spdlog::stderr_color_mt("avni"));
-  CLI::App cli{"avni-integrator: keeps Avni and other systems (Bahmni/OpenMRS first) in step, "
-               "for many tenants at once."};
+  CLI::App cli{
+      "avni-integrator: keeps Avni and other systems (Bahmni/OpenMRS first) in step, "
+      "for many tenants at once."};
   cli.require_subcommand(1);
-  cli.footer("Global options (--db, --secret-key-file, --log-level) may also follow the subcommand.");
+  cli.footer(
+      "Global options (--db, --secret-key-file, --log-level) may also follow the subcommand.");
   cli.fallthrough();  // --db and friends may come after the subcommand too
   app::GlobalOptions global;
   AddGlobalOptions(cli, global);
@@ -55,6 +57,10 @@ int main(int argc, char** argv) {
   serve->add_option("--db-pool", serve_options.db_pool, "Database connections")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  serve
+      ->add_flag("--secure-cookies", serve_options.secure_cookies,
+                 "Mark the session cookie Secure (when served over HTTPS)")
+      ->envname("AVNI_INT_SECURE_COOKIES");
   serve->callback([&] { exit_code = app::Serve(global, serve_options); });
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
@@ -71,15 +77,16 @@ int main(int argc, char** argv) {
     exit_code = app::TenantList(global);
   });
 
-  auto* user = cli.add_subcommand("user", "Manage users (passwords are read from a prompt or "
-                                          "standard input, never from the command line)");
+  auto* user = cli.add_subcommand("user",
+                                  "Manage users (passwords are read from a prompt or "
+                                  "standard input, never from the command line)");
   user->require_subcommand(1);
   app::UserCreateOptions user_options;
   auto* user_create = user->add_subcommand("create", "Create a user");
   user_create->add_option("--email", user_options.email, "Sign-in email")->required();
-  user_create->add_flag("--super-admin", user_options.super_admin,
-                        "May create tenants and users");
-  user_create->add_option("--tenant", user_options.tenant, "Also make them a member of this tenant");
+  user_create->add_flag("--super-admin", user_options.super_admin, "May create tenants and users");
+  user_create->add_option("--tenant", user_options.tenant,
+                          "Also make them a member of this tenant");
   user_create->add_option("--role", user_options.role, "Role in --tenant: admin, editor, viewer")
       ->capture_default_str();
   user_create->callback([&] { exit_code = app::UserCreate(global, user_options); });

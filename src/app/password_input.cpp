@@ -34,8 +34,9 @@ Result<std::string> ReadNewPassword() {
     std::string line;
     if (!std::getline(std::cin, line)) {
       return Fail(Error::InvalidArgument(
-          "password", "no password on standard input; pipe it in, e.g. `printf '%s\\n' \"$PW\" | "
-                      "avni-integrator user create ...`"));
+          "password",
+          "no password on standard input; pipe it in, e.g. `printf '%s\\n' \"$PW\" | "
+          "avni-integrator user create ...`"));
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return line;

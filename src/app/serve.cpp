@@ -9,6 +9,7 @@
 
 #include "api/http_server.hpp"
 #include "app/commands.hpp"
+#include "auth/authenticator.hpp"
 
 namespace avni::app {
 
@@ -28,7 +29,11 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   server_options.host = options.host;
   server_options.port = options.port;
   server_options.threads = options.threads;
-  HttpServer server(*ctx->store, server_options);
+  const SystemClock clock;
+  auth::Authenticator authenticator(*ctx->store, clock);
+  api::ApiOptions api_options;
+  api_options.secure_cookies = options.secure_cookies;
+  HttpServer server(api::Services{*ctx->store, authenticator, clock, api_options}, server_options);
   if (auto bound = server.Bind(); !bound) return Report(bound.error());
 
   std::thread signal_waiter([&] {

@@ -10,6 +10,7 @@ std::string_view ToString(ErrorCode code) {
     case ErrorCode::kUnauthenticated: return "unauthenticated";
     case ErrorCode::kForbidden: return "forbidden";
     case ErrorCode::kFailedPrecondition: return "failed_precondition";
+    case ErrorCode::kRateLimited: return "rate_limited";
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kInternal: return "internal";
   }

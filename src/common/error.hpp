@@ -15,6 +15,7 @@ enum class ErrorCode {
   kUnauthenticated,
   kForbidden,
   kFailedPrecondition,  // the system is not in a state to do this (e.g. schema too new)
+  kRateLimited,      // too many attempts; the message says when to try again
   kUnavailable,      // a dependency (database, remote server) cannot be reached now
   kInternal,
 };

@@ -3,6 +3,7 @@
 #include "domain/ids.hpp"
 #include "store/audit_repo.hpp"
 #include "store/config_repo.hpp"
+#include "store/credential_repo.hpp"
 #include "store/entity_link_repo.hpp"
 #include "store/error_repo.hpp"
 #include "store/job_repo.hpp"
@@ -33,6 +34,7 @@ class TenantScope {
   ErrorRepo errors() { return ErrorRepo(ctx_, tenant_); }
   JobRepo jobs() { return JobRepo(ctx_, tenant_); }
   AuditRepo audit() { return AuditRepo(ctx_, tenant_); }
+  ApiKeyRepo api_keys() { return ApiKeyRepo(ctx_, tenant_); }
 
  private:
   SqlContext& ctx_;
@@ -48,6 +50,7 @@ class Tx {
   Backend backend() const;
   TenantRepo tenants() { return TenantRepo(ctx_); }
   UserRepo users() { return UserRepo(ctx_); }
+  CredentialRepo credentials() { return CredentialRepo(ctx_); }
   // Audit entries that belong to no tenant (users, tenants themselves).
   AuditRepo global_audit() { return AuditRepo(ctx_, std::nullopt); }
   TenantScope tenant(TenantId id) { return TenantScope(ctx_, id); }

@@ -155,7 +155,10 @@ std::optional<BackgroundProcess> BackgroundProcess::Start(const std::vector<std:
 }
 
 BackgroundProcess::BackgroundProcess(BackgroundProcess&& o) noexcept
-    : pid_(o.pid_), out_fd_(o.out_fd_), buffer_(std::move(o.buffer_)), err_file_(std::move(o.err_file_)) {
+    : pid_(o.pid_),
+      out_fd_(o.out_fd_),
+      buffer_(std::move(o.buffer_)),
+      err_file_(std::move(o.err_file_)) {
   o.pid_ = -1;
   o.out_fd_ = -1;
   o.err_file_.clear();

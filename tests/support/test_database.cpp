@@ -28,11 +28,15 @@ std::string PostgresDsn() {
   return {};
 }
 
-soci::session Connect(store::Backend backend, const std::string& dsn) {
+std::unique_ptr<soci::session> Connect(store::Backend backend, const std::string& dsn) {
   auto parsed = store::ParseDsn(dsn);
   if (!parsed) throw std::runtime_error(parsed.error().message);
-  if (backend == store::Backend::kSqlite) return soci::session(soci::sqlite3, parsed->connect);
-  return soci::session(soci::postgresql, parsed->connect);
+  if (backend == store::Backend::kSqlite) {
+    auto s = std::make_unique<soci::session>(soci::sqlite3, parsed->connect);
+    *s << "PRAGMA foreign_keys = ON";  // as the Store's own connections have it
+    return s;
+  }
+  return std::make_unique<soci::session>(soci::postgresql, parsed->connect);
 }
 
 }  // namespace
@@ -66,8 +70,8 @@ std::optional<TestDatabase> TestDatabase::Create(store::Backend backend, std::st
   for (char& c : suffix) c = std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_';
   db.schema_ = "t_" + suffix;
   {
-    soci::session admin = Connect(backend, db.admin_dsn_);
-    admin << "CREATE SCHEMA " + db.schema_;
+    auto admin = Connect(backend, db.admin_dsn_);
+    *admin << "CREATE SCHEMA " + db.schema_;
   }
   const char* sep = db.admin_dsn_.find('?') == std::string::npos ? "?" : "&";
   db.dsn_ = db.admin_dsn_ + sep + "options=-csearch_path%3D" + db.schema_;
@@ -91,9 +95,9 @@ TestDatabase::~TestDatabase() {
   try {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
     if (!schema_.empty()) {
-      soci::session admin = Connect(backend_, admin_dsn_);
-      admin << "SET client_min_messages = WARNING";
-      admin << "DROP SCHEMA " + schema_ + " CASCADE";
+      auto admin = Connect(backend_, admin_dsn_);
+      *admin << "SET client_min_messages = WARNING";
+      *admin << "DROP SCHEMA " + schema_ + " CASCADE";
     }
   } catch (const std::exception&) {
     // Best effort: the throwaway server is removed at the end of the run anyway.
@@ -101,8 +105,8 @@ TestDatabase::~TestDatabase() {
 }
 
 std::vector<std::string> TestDatabase::QueryColumn(const std::string& sql) const {
-  soci::session s = Connect(backend_, dsn_);
-  soci::rowset<soci::row> rows = (s.prepare << sql);
+  auto s = Connect(backend_, dsn_);
+  soci::rowset<soci::row> rows = (s->prepare << sql);
   std::vector<std::string> out;
   for (const auto& row : rows) {
     if (row.get_indicator(0) == soci::i_null) {
@@ -110,22 +114,32 @@ std::vector<std::string> TestDatabase::QueryColumn(const std::string& sql) const
       continue;
     }
     switch (row.get_properties(0).get_data_type()) {
-      case soci::dt_string: out.push_back(row.get<std::string>(0)); break;
-      case soci::dt_integer: out.push_back(std::to_string(row.get<int>(0))); break;
-      case soci::dt_long_long: out.push_back(std::to_string(row.get<long long>(0))); break;
+      case soci::dt_string:
+        out.push_back(row.get<std::string>(0));
+        break;
+      case soci::dt_integer:
+        out.push_back(std::to_string(row.get<int>(0)));
+        break;
+      case soci::dt_long_long:
+        out.push_back(std::to_string(row.get<long long>(0)));
+        break;
       case soci::dt_unsigned_long_long:
         out.push_back(std::to_string(row.get<unsigned long long>(0)));
         break;
-      case soci::dt_double: out.push_back(std::to_string(row.get<double>(0))); break;
-      default: out.push_back("?"); break;
+      case soci::dt_double:
+        out.push_back(std::to_string(row.get<double>(0)));
+        break;
+      default:
+        out.push_back("?");
+        break;
     }
   }
   return out;
 }
 
 void TestDatabase::Execute(const std::string& sql) const {
-  soci::session s = Connect(backend_, dsn_);
-  s << sql;
+  auto s = Connect(backend_, dsn_);
+  *s << sql;
 }
 
 }  // namespace avni::testing

@@ -1,0 +1,19 @@
+#include "api/routes.hpp"
+
+namespace avni::api {
+
+std::vector<Route> AllRoutes(Services& services) {
+  std::vector<Route> routes;
+  AddHealthRoutes(routes, services);
+  AddAuthRoutes(routes, services);
+  AddTenantRoutes(routes, services);
+  AddConfigRoutes(routes, services);
+  AddMemberRoutes(routes, services);
+  AddApiKeyRoutes(routes, services);
+  AddUserRoutes(routes, services);
+  AddAuditRoutes(routes, services);
+  AddOpenApiRoutes(routes, services);
+  return routes;
+}
+
+}  // namespace avni::api
