@@ -33,6 +33,8 @@ Role Needed(Access access) {
   }
 }
 
+}  // namespace
+
 std::string CookieValue(const Request& request, std::string_view name) {
   auto it = request.headers.find("cookie");
   if (it == request.headers.end()) return {};
@@ -49,6 +51,16 @@ std::string CookieValue(const Request& request, std::string_view name) {
   }
   return {};
 }
+
+std::string PresentedToken(const Request& request) {
+  if (auto it = request.headers.find("authorization");
+      it != request.headers.end() && it->second.starts_with("Bearer ")) {
+    return it->second.substr(7);
+  }
+  return CookieValue(request, kSessionCookie);
+}
+
+namespace {
 
 Error Unauthenticated(std::string message) {
   return Error{ErrorCode::kUnauthenticated, std::move(message), {}};

@@ -18,6 +18,11 @@ inline constexpr const char* kCsrfHeader = "x-csrf-token";
 //   - a cookie-authenticated write without the session's X-CSRF-Token: forbidden.
 Status Admit(Services& services, const Route& route, Request& request);
 
+// The value of a cookie of the request; "" when absent.
+std::string CookieValue(const Request& request, std::string_view name);
+// The token the caller authenticated with: the bearer token, else the session cookie.
+std::string PresentedToken(const Request& request);
+
 // Whether `role` is at least `needed` (admin > editor > viewer).
 bool RoleAtLeast(Role role, Role needed);
 

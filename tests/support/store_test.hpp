@@ -1,6 +1,9 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
 
 #include <memory>
 #include <optional>
@@ -19,6 +22,9 @@ namespace avni::testing {
 class StoreTest : public ::testing::TestWithParam<store::Backend> {
  protected:
   void SetUp() override {
+    // Quiet unless asked: AVNI_TEST_LOG=info shows the service's own log lines.
+    const char* level = std::getenv("AVNI_TEST_LOG");
+    spdlog::set_level(spdlog::level::from_str(level ? level : "warn"));
     std::string why;
     db_ = TestDatabase::Create(GetParam(), &why);
     if (!db_) {

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "api/http_server.hpp"
+#include "auth/authenticator.hpp"
+#include "support/store_test.hpp"
+
+namespace avni::testing {
+
+// A reply from the server under test.
+struct Reply {
+  int status = 0;  // 0: no answer
+  nlohmann::json body;  // null when the body is not JSON
+  std::string raw;
+  std::multimap<std::string, std::string> headers;
+
+  // The "code" of an error body ("" when there is none).
+  std::string error_code() const;
+};
+
+// Base of the API tests: a real HttpServer on a free loopback port, over a fresh database of
+// the backend the test is instantiated for (AVNI_ON_EVERY_BACKEND), with the fake clock.
+class ApiTest : public StoreTest {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // One HTTP call. `token` goes in "Authorization: Bearer"; `headers` are added as given.
+  Reply Call(const std::string& method, const std::string& path,
+             const std::optional<nlohmann::json>& body = std::nullopt,
+             const std::string& token = "", const std::map<std::string, std::string>& headers = {});
+  // The same with a raw body (for malformed JSON and the like).
+  Reply CallRaw(const std::string& method, const std::string& path, const std::string& body,
+                const std::string& token = "",
+                const std::map<std::string, std::string>& headers = {});
+
+  // A user made straight in the store (password hashed as the service does).
+  User MakeUser(const std::string& email, const std::string& password = "password-123",
+                bool super_admin = false);
+  void AddMember(TenantId tenant, RowId user_id, Role role);
+  // Signs in through the API and returns the session token.
+  std::string SignIn(const std::string& email, const std::string& password = "password-123");
+  // A super-admin, signed in: the token.
+  std::string SuperAdminToken();
+
+  int port() const { return server_->port(); }
+
+  std::unique_ptr<auth::Authenticator> auth_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread serving_;
+};
+
+}  // namespace avni::testing
