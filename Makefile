@@ -35,6 +35,14 @@ test: build-test
 	  ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest -j $(JOBS) --output-on-failure --timeout 600
 
+# Figures on this machine, release build, on SQLite and on a throwaway PostgreSQL.
+bench: build
+	@ninja -C $(RELEASE_DIR) -j $(JOBS) api_latency
+	@$(RELEASE_DIR)/bench/api_latency
+	@scripts/pg-throwaway start build/bench-pg >/dev/null && \
+	  $(RELEASE_DIR)/bench/api_latency --db "$$(cat build/bench-pg/dsn)"; \
+	  status=$$?; scripts/pg-throwaway stop build/bench-pg; exit $$status
+
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
