@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,8 @@ class AuditRepo {
                             std::string_view before_json, std::string_view after_json);
   // Newest first.
   Result<std::vector<AuditEntry>> List(int limit, int offset);
+  // How many entries List pages through.
+  Result<std::int64_t> Count();
 
  private:
   SqlContext& ctx_;

@@ -99,4 +99,15 @@ Result<std::vector<AuditEntry>> AuditRepo::List(int limit, int offset) {
   return out;
 }
 
+Result<std::int64_t> AuditRepo::Count() {
+  std::optional<long long> n;
+  if (tenant_) {
+    n = QueryValue<long long>(ctx_.sql, "SELECT COUNT(*) FROM audit_log WHERE tenant_id = :tenant",
+                              tenant_->value);
+  } else {
+    n = QueryValue<long long>(ctx_.sql, "SELECT COUNT(*) FROM audit_log WHERE tenant_id IS NULL");
+  }
+  return static_cast<std::int64_t>(n.value_or(0));
+}
+
 }  // namespace avni::store
