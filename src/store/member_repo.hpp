@@ -20,6 +20,10 @@ class MemberRepo {
   Result<std::vector<Membership>> List();
   // Errors: not_found when the user is not a member of this tenant.
   Status Remove(RowId user_id);
+  // Serialises membership changes of this tenant until the transaction ends, so that a rule
+  // over all members (a tenant keeps an admin) holds under concurrent writers. PostgreSQL locks
+  // the tenant's row; SQLite's write transactions are serial already.
+  Status LockForChange();
 
  private:
   SqlContext& ctx_;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/api_test.hpp"
@@ -198,6 +199,33 @@ TEST_P(MembersApiTest, TheLastAdminCannotBeRemovedOrDemoted) {
   r = Call("DELETE", Path(me), std::nullopt, token_);
   EXPECT_EQ(r.status, 204) << r.raw;
   EXPECT_EQ(Stored(), std::vector<std::string>{Row(ana, "admin")});
+}
+
+TEST_P(MembersApiTest, TwoAdminsDemotingEachOtherAtOnceLeaveOneAdmin) {
+  // Without serialising the check, both could see the other still admin and both succeed.
+  const User bo = MakeUser("bo@example.org");
+  const std::string bo_token = SignIn("bo@example.org");
+  for (int round = 0; round < 15; ++round) {
+    AddMember(tenant_, admin_.id, Role::kAdmin);
+    AddMember(tenant_, bo.id, Role::kAdmin);
+    Reply first, second;
+    std::thread a([&] {
+      first = Call("PATCH", Path("/" + std::to_string(bo.id)), json{{"role", "viewer"}}, token_);
+    });
+    std::thread b([&] {
+      second =
+          Call("PATCH", Path("/" + std::to_string(admin_.id)), json{{"role", "viewer"}}, bo_token);
+    });
+    a.join();
+    b.join();
+    const auto admins =
+        db_->QueryColumn("SELECT COUNT(*) FROM memberships" + Where() + " AND role = 'admin'");
+    ASSERT_EQ(admins.at(0), "1") << "round " << round << ": " << first.status << " "
+                                 << second.status;
+    // Whoever lost did so with the rule's own answer (or, demoted first, by losing the role).
+    EXPECT_TRUE((first.status == 200) != (second.status == 200))
+        << first.raw << " / " << second.raw;
+  }
 }
 
 TEST_P(MembersApiTest, OnlyAdminsChangeMembersAndOnlyOfTheirTenant) {

@@ -38,6 +38,8 @@ Result<Role> RoleField(JsonBody& body) {
 Status KeepAnAdmin(store::TenantScope& scope, const Membership& member, const User& user,
                    std::string_view change) {
   if (member.role != Role::kAdmin) return {};
+  // Two admins demoting each other at once must not both see the other still there.
+  if (auto locked = scope.members().LockForChange(); !locked) return locked;
   auto all = scope.members().List();
   if (!all) return Fail(all.error());
   const auto admins = std::count_if(all->begin(), all->end(),

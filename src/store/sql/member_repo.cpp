@@ -70,6 +70,16 @@ Result<std::vector<Membership>> MemberRepo::List() {
   return out;
 }
 
+Status MemberRepo::LockForChange() {
+  if (ctx_.backend == Backend::kPostgres) {
+    if (!QueryValue<long long>(ctx_.sql, "SELECT id FROM tenants WHERE id = :id FOR UPDATE",
+                               tenant_.value)) {
+      return Fail(Error::NotFound(fmt::format("no tenant with id {}", tenant_.value)));
+    }
+  }
+  return {};
+}
+
 Status MemberRepo::Remove(RowId user_id) {
   if (Exec(ctx_.sql, "DELETE FROM memberships WHERE tenant_id = :tenant AND user_id = :user",
            tenant_.value, user_id) == 0) {
