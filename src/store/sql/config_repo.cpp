@@ -71,10 +71,7 @@ Result<std::vector<ConfigEntry>> ConfigRepo::List() {
 Result<ConfigEntry> ConfigRepo::Set(std::string_view key, std::string_view value, bool is_secret) {
   if (auto ok = CheckText("key", key, kMaxKey); !ok) return Fail(ok.error());
   if (is_secret && ctx_.secrets == nullptr) return Fail(NoSecretBox(key));
-  if (QueryValue<long long>(ctx_.sql, "SELECT COUNT(*) FROM tenants WHERE id = :id", tenant_.value)
-          .value_or(0) == 0) {
-    return Fail(Error::NotFound(fmt::format("no tenant with id {}", tenant_.value)));
-  }
+  if (auto ok = CheckTenantExists(ctx_, tenant_); !ok) return Fail(ok.error());
   const std::string stored = is_secret ? ctx_.secrets->Seal(value) : std::string(value);
   const long long now = ctx_.NowMillis();
   Exec(ctx_.sql,

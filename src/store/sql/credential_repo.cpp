@@ -87,11 +87,6 @@ struct KeyRow {
   }
 };
 
-bool Exists(soci::session& sql, const std::string& query, RowId id) {
-  return QueryValue<long long>(sql, query, id).value_or(0) > 0;
-}
-
-Error UserNotFound(RowId id) { return Error::NotFound(fmt::format("no user with id {}", id)); }
 Error KeyNotFound(RowId id) { return Error::NotFound(fmt::format("no API key with id {}", id)); }
 Error KeyNameTaken(std::string_view name) {
   return Error::Conflict(fmt::format(
@@ -105,9 +100,7 @@ Error KeyNameTaken(std::string_view name) {
 Result<Session> CredentialRepo::CreateSession(RowId user_id, std::string_view token_hash,
                                               Timestamp expires_at, std::string_view address) {
   if (auto ok = CheckText("token_hash", token_hash, kMaxHash); !ok) return Fail(ok.error());
-  if (!Exists(ctx_.sql, "SELECT COUNT(*) FROM users WHERE id = :id", user_id)) {
-    return Fail(UserNotFound(user_id));
-  }
+  if (auto ok = CheckUserExists(ctx_, user_id); !ok) return Fail(ok.error());
   const long long now = ctx_.NowMillis();
   auto id = QueryValue<long long>(ctx_.sql,
                                   "INSERT INTO sessions (token_hash, user_id, created_at, "
@@ -181,11 +174,9 @@ Result<ApiKey> ApiKeyRepo::Create(std::string_view name, std::string_view prefix
   if (auto ok = CheckText("name", name, kMaxKeyName); !ok) return Fail(ok.error());
   if (auto ok = CheckText("prefix", prefix, kMaxPrefix); !ok) return Fail(ok.error());
   if (auto ok = CheckText("key_hash", key_hash, kMaxHash); !ok) return Fail(ok.error());
-  if (!Exists(ctx_.sql, "SELECT COUNT(*) FROM tenants WHERE id = :id", tenant_.value)) {
-    return Fail(Error::NotFound(fmt::format("no tenant with id {}", tenant_.value)));
-  }
-  if (created_by && !Exists(ctx_.sql, "SELECT COUNT(*) FROM users WHERE id = :id", *created_by)) {
-    return Fail(UserNotFound(*created_by));
+  if (auto ok = CheckTenantExists(ctx_, tenant_); !ok) return Fail(ok.error());
+  if (created_by) {
+    if (auto ok = CheckUserExists(ctx_, *created_by); !ok) return Fail(ok.error());
   }
   // Named locals: SOCI binds by reference and runs the statement after the full expression.
   long long tenant = tenant_.value, now = ctx_.NowMillis(), id = 0;

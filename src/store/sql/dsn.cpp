@@ -32,8 +32,8 @@ Result<Dsn> ParsePostgres(std::string_view text) {
     std::string why = err ? err : "cannot parse";
     if (err) PQfreemem(err);
     while (!why.empty() && why.back() == '\n') why.pop_back();
-    return Fail(Error::InvalidArgument(
-        "--db", fmt::format("bad PostgreSQL address: {}; {}", why, kForms)));
+    return Fail(
+        Error::InvalidArgument("--db", fmt::format("bad PostgreSQL address: {}; {}", why, kForms)));
   }
   Dsn dsn;
   dsn.backend = Backend::kPostgres;
@@ -69,7 +69,8 @@ Result<Dsn> ParseDsn(std::string_view text) {
     std::string_view path = text.substr(7);
     if (path.starts_with("//")) path.remove_prefix(2);
     if (path.empty()) {
-      return Fail(Error::InvalidArgument("--db", fmt::format("sqlite DSN without a path; {}", kForms)));
+      return Fail(
+          Error::InvalidArgument("--db", fmt::format("sqlite DSN without a path; {}", kForms)));
     }
     if (path == ":memory:") {
       return Fail(Error::InvalidArgument(

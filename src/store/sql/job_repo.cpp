@@ -123,10 +123,7 @@ Result<Job> JobRepo::Put(const Job& job) {
         "timezone", fmt::format("timezone must have at most {} characters", kMaxTimezone)));
   }
   const std::string settings = job.settings_json.empty() ? "{}" : job.settings_json;
-  if (QueryValue<long long>(ctx_.sql, "SELECT COUNT(*) FROM tenants WHERE id = :id", tenant_.value)
-          .value_or(0) == 0) {
-    return Fail(Error::NotFound(fmt::format("no tenant with id {}", tenant_.value)));
-  }
+  if (auto ok = CheckTenantExists(ctx_, tenant_); !ok) return Fail(ok.error());
   auto id = QueryValue<long long>(
       ctx_.sql,
       "INSERT INTO jobs (tenant_id, name, cron, enabled, timezone, settings) VALUES (:tenant, "

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "store/sql/membership_row.hpp"
 #include "store/sql/sql_context.hpp"
 
 namespace avni::store {
@@ -9,37 +10,13 @@ namespace {
 
 constexpr const char* kSelect = "SELECT tenant_id, user_id, role FROM memberships ";
 
-struct MembershipRow {
-  long long tenant_id = 0, user_id = 0;
-  std::string role;
-
-  void Bind(soci::statement& st) {
-    st.exchange(soci::into(tenant_id));
-    st.exchange(soci::into(user_id));
-    st.exchange(soci::into(role));
-  }
-  Result<Membership> ToMembership() const {
-    auto parsed = ParseRole(role);
-    if (!parsed) return Fail(Error::Internal(fmt::format("unknown role '{}' stored", role)));
-    return Membership{TenantId{tenant_id}, user_id, *parsed};
-  }
-};
-
-bool Exists(soci::session& sql, const std::string& query, RowId id) {
-  return QueryValue<long long>(sql, query, id).value_or(0) > 0;
-}
-
 }  // namespace
 
 Result<Membership> MemberRepo::Put(RowId user_id, Role role) {
   // Checked first so that the answer names what is missing; the foreign keys still guard a
   // row deleted meanwhile.
-  if (!Exists(ctx_.sql, "SELECT COUNT(*) FROM users WHERE id = :id", user_id)) {
-    return Fail(Error::NotFound(fmt::format("no user with id {}", user_id)));
-  }
-  if (!Exists(ctx_.sql, "SELECT COUNT(*) FROM tenants WHERE id = :id", tenant_.value)) {
-    return Fail(Error::NotFound(fmt::format("no tenant with id {}", tenant_.value)));
-  }
+  if (auto ok = CheckUserExists(ctx_, user_id); !ok) return Fail(ok.error());
+  if (auto ok = CheckTenantExists(ctx_, tenant_); !ok) return Fail(ok.error());
   Exec(ctx_.sql,
        "INSERT INTO memberships (tenant_id, user_id, role) VALUES (:tenant, :user, :role) "
        "ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = excluded.role",

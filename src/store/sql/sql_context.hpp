@@ -120,4 +120,9 @@ std::optional<T> QueryValue(soci::session& sql, const std::string& query, const 
 // The standard checks of a required text field; the message names the field.
 Status CheckText(std::string_view field, std::string_view value, std::size_t max_chars);
 
+// Checked before a write that refers to them, so that the answer names what is missing (a
+// foreign-key failure would also abort the rest of a PostgreSQL transaction). not_found.
+Status CheckTenantExists(SqlContext& ctx, TenantId tenant);
+Status CheckUserExists(SqlContext& ctx, RowId user_id);
+
 }  // namespace avni::store

@@ -27,7 +27,7 @@ struct TenantRow {
     st.exchange(soci::into(updated_at));
   }
   Tenant ToTenant() const {
-    return Tenant{TenantId{id}, uuid, name, type, active != 0, AtMillis(created_at),
+    return Tenant{TenantId{id},        uuid, name, type, active != 0, AtMillis(created_at),
                   AtMillis(updated_at)};
   }
 };
@@ -64,8 +64,8 @@ Result<Tenant> TenantRepo::Get(TenantId id) {
 }
 
 Result<Tenant> TenantRepo::FindByName(std::string_view name) {
-  auto row = QueryOne<TenantRow>(ctx_.sql, std::string(kSelect) + "WHERE name = :name",
-                                 std::string(name));
+  auto row =
+      QueryOne<TenantRow>(ctx_.sql, std::string(kSelect) + "WHERE name = :name", std::string(name));
   if (!row) return Fail(Error::NotFound(fmt::format("no tenant named '{}'", name)));
   return row->ToTenant();
 }

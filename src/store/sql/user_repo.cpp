@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "store/sql/membership_row.hpp"
 #include "store/sql/sql_context.hpp"
 
 namespace avni::store {
@@ -37,17 +38,6 @@ struct UserRow {
                 active != 0,
                 AtMillis(created_at),
                 AtMillis(updated_at)};
-  }
-};
-
-struct MembershipRow {
-  long long tenant_id = 0, user_id = 0;
-  std::string role;
-
-  void Bind(soci::statement& st) {
-    st.exchange(soci::into(tenant_id));
-    st.exchange(soci::into(user_id));
-    st.exchange(soci::into(role));
   }
 };
 
@@ -164,19 +154,16 @@ Status UserRepo::SetActive(RowId id, bool active) {
 }
 
 Result<std::vector<Membership>> UserRepo::Memberships(RowId user_id) {
-  if (QueryValue<long long>(ctx_.sql, "SELECT COUNT(*) FROM users WHERE id = :id", user_id)
-          .value_or(0) == 0) {
-    return Fail(NoUser(user_id));
-  }
+  if (auto ok = CheckUserExists(ctx_, user_id); !ok) return Fail(ok.error());
   std::vector<Membership> out;
   for (const auto& row : QueryAll<MembershipRow>(
            ctx_.sql,
            "SELECT tenant_id, user_id, role FROM memberships WHERE user_id = :user "
            "ORDER BY tenant_id",
            user_id)) {
-    auto role = ParseRole(row.role);
-    if (!role) return Fail(Error::Internal(fmt::format("unknown role '{}' stored", row.role)));
-    out.push_back(Membership{TenantId{row.tenant_id}, row.user_id, *role});
+    auto membership = row.ToMembership();
+    if (!membership) return Fail(membership.error());
+    out.push_back(*membership);
   }
   return out;
 }

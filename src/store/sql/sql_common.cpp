@@ -125,4 +125,20 @@ Status CheckText(std::string_view field, std::string_view value, std::size_t max
   return {};
 }
 
+Status CheckTenantExists(SqlContext& ctx, TenantId tenant) {
+  if (QueryValue<long long>(ctx.sql, "SELECT COUNT(*) FROM tenants WHERE id = :id", tenant.value)
+          .value_or(0) == 0) {
+    return Fail(Error::NotFound("no tenant with id " + std::to_string(tenant.value)));
+  }
+  return {};
+}
+
+Status CheckUserExists(SqlContext& ctx, RowId user_id) {
+  if (QueryValue<long long>(ctx.sql, "SELECT COUNT(*) FROM users WHERE id = :id", user_id)
+          .value_or(0) == 0) {
+    return Fail(Error::NotFound("no user with id " + std::to_string(user_id)));
+  }
+  return {};
+}
+
 }  // namespace avni::store
