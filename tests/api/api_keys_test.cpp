@@ -12,24 +12,11 @@ namespace {
 
 using nlohmann::json;
 
-class ApiKeysApiTest : public ApiTest {
+class ApiKeysApiTest : public TenantAdminApiTest {
  protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    tenant_ = MakeTenant("JSS Bahmni");
-    admin_ = MakeUser("admin@example.org");
-    AddMember(tenant_, admin_.id, Role::kAdmin);
-    token_ = SignIn("admin@example.org");
-  }
-
-  std::string Tenant(TenantId t, const std::string& rest) const {
-    return "/api/v1/tenants/" + std::to_string(t.value) + rest;
-  }
   std::string Path(const std::string& rest = "") const {
-    return Tenant(tenant_, "/api-keys" + rest);
+    return TenantPath(tenant_, "/api-keys" + rest);
   }
-  std::string Where() const { return " WHERE tenant_id = " + std::to_string(tenant_.value); }
 
   // Makes a key through the API; returns the whole answer.
   json MakeKey(const std::string& name, const std::string& role, const std::string& token) {
@@ -37,10 +24,6 @@ class ApiKeysApiTest : public ApiTest {
     EXPECT_EQ(r.status, 201) << r.raw;
     return r.body;
   }
-
-  TenantId tenant_;
-  User admin_;
-  std::string token_;
 };
 
 TEST_P(ApiKeysApiTest, TheKeyIsShownOnceAndOnlyItsHashIsStored) {
@@ -82,9 +65,9 @@ TEST_P(ApiKeysApiTest, TheKeyIsShownOnceAndOnlyItsHashIsStored) {
 TEST_P(ApiKeysApiTest, AKeyWorksAsABearerTokenUntilRevoked) {
   json made = MakeKey("ci", "admin", token_);
   const std::string key = made["key"];
-  Reply r = Call("GET", Tenant(tenant_, "/config"), std::nullopt, key);
+  Reply r = Call("GET", TenantPath(tenant_, "/config"), std::nullopt, key);
   EXPECT_EQ(r.status, 200) << r.raw;
-  r = Call("PUT", Tenant(tenant_, "/config/avni_user"), json{{"value", "ana"}}, key);
+  r = Call("PUT", TenantPath(tenant_, "/config/avni_user"), json{{"value", "ana"}}, key);
   EXPECT_EQ(r.status, 201) << r.raw;
   // Its own audit entry names the key, not a person.
   auto actor =
@@ -103,7 +86,7 @@ TEST_P(ApiKeysApiTest, AKeyWorksAsABearerTokenUntilRevoked) {
       db_->QueryColumn("SELECT COUNT(*) FROM api_keys" + Where() + " AND revoked_at IS NOT NULL"),
       std::vector<std::string>{"1"});
 
-  r = Call("GET", Tenant(tenant_, "/config"), std::nullopt, key);
+  r = Call("GET", TenantPath(tenant_, "/config"), std::nullopt, key);
   EXPECT_EQ(r.status, 401) << r.raw;
   EXPECT_EQ(r.error_code(), "unauthenticated");
 
@@ -119,8 +102,8 @@ TEST_P(ApiKeysApiTest, AKeyWorksAsABearerTokenUntilRevoked) {
 
 TEST_P(ApiKeysApiTest, AKeysRoleIsEnforced) {
   const std::string viewer = MakeKey("dashboard", "viewer", token_)["key"];
-  EXPECT_EQ(Call("GET", Tenant(tenant_, "/config"), std::nullopt, viewer).status, 200);
-  Reply r = Call("PUT", Tenant(tenant_, "/config"), json{{"items", json::array()}}, viewer);
+  EXPECT_EQ(Call("GET", TenantPath(tenant_, "/config"), std::nullopt, viewer).status, 200);
+  Reply r = Call("PUT", TenantPath(tenant_, "/config"), json{{"items", json::array()}}, viewer);
   EXPECT_EQ(r.status, 403) << r.raw;
   EXPECT_EQ(r.error_code(), "forbidden");
   // Nor may it make keys, least of all stronger ones.
@@ -142,10 +125,11 @@ TEST_P(ApiKeysApiTest, AKeyCannotReachAnotherTenant) {
   TenantId other = MakeTenant("Other");
   const std::string key = MakeKey("ci", "admin", token_)["key"];
   for (const std::string rest : {"/config", "/members", "/api-keys", "/audit"}) {
-    Reply r = Call("GET", Tenant(other, rest), std::nullopt, key);
+    Reply r = Call("GET", TenantPath(other, rest), std::nullopt, key);
     EXPECT_EQ(r.status, 404) << rest << " " << r.raw;
   }
-  Reply r = Call("POST", Tenant(other, "/api-keys"), json{{"name", "x"}, {"role", "viewer"}}, key);
+  Reply r =
+      Call("POST", TenantPath(other, "/api-keys"), json{{"name", "x"}, {"role", "viewer"}}, key);
   EXPECT_EQ(r.status, 404) << r.raw;
   EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM api_keys WHERE tenant_id = " +
                              std::to_string(other.value)),
@@ -205,13 +189,14 @@ TEST_P(ApiKeysApiTest, BadRequestsAreRefusedAndWriteNothing) {
   User bea = MakeUser("bea@example.org");
   AddMember(other, bea.id, Role::kAdmin);
   const std::string bea_token = SignIn("bea@example.org");
-  Reply theirs =
-      Call("POST", Tenant(other, "/api-keys"), json{{"name", "x"}, {"role", "viewer"}}, bea_token);
+  Reply theirs = Call("POST", TenantPath(other, "/api-keys"),
+                      json{{"name", "x"}, {"role", "viewer"}}, bea_token);
   ASSERT_EQ(theirs.status, 201) << theirs.raw;
   r = Call("DELETE", Path("/" + std::to_string(theirs.body["id"].get<int>())), std::nullopt,
            token_);
   EXPECT_EQ(r.status, 404) << r.raw;
-  EXPECT_EQ(Call("GET", Tenant(other, "/config"), std::nullopt, theirs.body["key"]).status, 200);
+  EXPECT_EQ(Call("GET", TenantPath(other, "/config"), std::nullopt, theirs.body["key"]).status,
+            200);
 
   // Only admins see or make keys.
   User ed = MakeUser("ed@example.org");

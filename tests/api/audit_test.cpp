@@ -11,37 +11,21 @@ namespace {
 
 using nlohmann::json;
 
-class AuditApiTest : public ApiTest {
+class AuditApiTest : public TenantAdminApiTest {
  protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    tenant_ = MakeTenant("JSS Bahmni");
-    admin_ = MakeUser("admin@example.org");
-    AddMember(tenant_, admin_.id, Role::kAdmin);
-    token_ = SignIn("admin@example.org");
-  }
-
-  std::string Tenant(TenantId t, const std::string& rest) const {
-    return "/api/v1/tenants/" + std::to_string(t.value) + rest;
-  }
   std::string Path(const std::string& query = "") const {
-    return Tenant(tenant_, "/audit" + query);
+    return TenantPath(tenant_, "/audit" + query);
   }
 
   // Five changes, a second apart: config values k0..k4.
   void MakeChanges() {
     for (int i = 0; i < 5; ++i) {
-      Reply r = Call("PUT", Tenant(tenant_, "/config/k" + std::to_string(i)),
+      Reply r = Call("PUT", TenantPath(tenant_, "/config/k" + std::to_string(i)),
                      json{{"value", "v" + std::to_string(i)}}, token_);
       ASSERT_EQ(r.status, 201) << r.raw;
       clock_.Advance(std::chrono::seconds(1));
     }
   }
-
-  TenantId tenant_;
-  User admin_;
-  std::string token_;
 };
 
 TEST_P(AuditApiTest, ListsNewestFirstWithPaging) {
@@ -79,11 +63,11 @@ TEST_P(AuditApiTest, ListsNewestFirstWithPaging) {
 
 TEST_P(AuditApiTest, EntriesCarryWhoWhatAndBeforeAfterAsJson) {
   ASSERT_EQ(
-      Call("PUT", Tenant(tenant_, "/config/avni_user"), json{{"value", "ana"}}, token_).status,
+      Call("PUT", TenantPath(tenant_, "/config/avni_user"), json{{"value", "ana"}}, token_).status,
       201);
   clock_.Advance(std::chrono::seconds(1));
   ASSERT_EQ(
-      Call("PUT", Tenant(tenant_, "/config/avni_user"), json{{"value", "bea"}}, token_).status,
+      Call("PUT", TenantPath(tenant_, "/config/avni_user"), json{{"value", "bea"}}, token_).status,
       200);
 
   Reply r = Call("GET", Path(), std::nullopt, token_);
@@ -120,10 +104,10 @@ TEST_P(AuditApiTest, ShowsOnlyTheTenantsOwnEntries) {
   ASSERT_EQ(r.status, 200) << r.raw;
   EXPECT_EQ(r.body["total"], 5);
   for (const auto& item : r.body["items"]) EXPECT_NE(item["entity_id"], "theirs");
-  EXPECT_EQ(Call("GET", Tenant(other, "/audit"), std::nullopt, token_).status, 404);
+  EXPECT_EQ(Call("GET", TenantPath(other, "/audit"), std::nullopt, token_).status, 404);
 
   // Text that is not JSON comes back as text.
-  r = Call("GET", Tenant(other, "/audit"), std::nullopt, SuperAdminToken());
+  r = Call("GET", TenantPath(other, "/audit"), std::nullopt, SuperAdminToken());
   ASSERT_EQ(r.status, 200) << r.raw;
   EXPECT_EQ(r.body["total"], 1);
   EXPECT_EQ(r.body["items"][0]["after"], "not json");

@@ -13,21 +13,11 @@ using nlohmann::json;
 
 constexpr const char* kPlain = "pl4in-s3cret-value";  // a secret that must never come back
 
-class ConfigApiTest : public ApiTest {
+class ConfigApiTest : public TenantAdminApiTest {
  protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    tenant_ = MakeTenant("JSS Bahmni");
-    admin_ = MakeUser("admin@example.org");
-    AddMember(tenant_, admin_.id, Role::kAdmin);
-    token_ = SignIn("admin@example.org");
-  }
-
   std::string Path(const std::string& rest = "") const {
-    return "/api/v1/tenants/" + std::to_string(tenant_.value) + "/config" + rest;
+    return TenantPath(tenant_, "/config" + rest);
   }
-  std::string Where() const { return " WHERE tenant_id = " + std::to_string(tenant_.value); }
 
   // Sets a value straight in the store.
   void Seed(const std::string& key, const std::string& value, bool secret) {
@@ -52,14 +42,6 @@ class ConfigApiTest : public ApiTest {
         "SELECT actor || ' ' || action || ' ' || entity || ' ' || entity_id "
         "|| ' ' || before_json || ' ' || after_json FROM audit_log");
   }
-  std::vector<std::string> AuditActions() {
-    return db_->QueryColumn("SELECT action || ':' || entity_id FROM audit_log" + Where() +
-                            " ORDER BY id");
-  }
-
-  TenantId tenant_;
-  User admin_;
-  std::string token_;
 };
 
 TEST_P(ConfigApiTest, GetListsEveryKeySortedWithSecretsMasked) {
@@ -341,8 +323,7 @@ TEST_P(ConfigApiTest, ASecretNeverAppearsInAnyResponseOrAuditRow) {
   replies.push_back(Call("PUT", Path("/openmrs_password"), json{{"value", kPlain}}, token_));
   replies.push_back(Call("DELETE", Path("/avni_api_key"), std::nullopt, token_));
   replies.push_back(Call("PUT", Path(), json{{"items", json::array()}}, token_));
-  replies.push_back(Call("GET", "/api/v1/tenants/" + std::to_string(tenant_.value) + "/audit",
-                         std::nullopt, token_));
+  replies.push_back(Call("GET", TenantPath(tenant_, "/audit"), std::nullopt, token_));
   for (const auto& r : replies) {
     EXPECT_LT(r.status, 300) << r.raw;
     EXPECT_EQ(r.raw.find(kPlain), std::string::npos) << r.raw;
@@ -367,7 +348,7 @@ TEST_P(ConfigApiTest, AnotherTenantsConfigIsNotFound) {
   auto set = store_->Transact(
       [&](store::Tx& tx) { return tx.tenant(other).config().Set("theirs", "x", false); });
   ASSERT_TRUE(set.has_value());
-  const std::string path = "/api/v1/tenants/" + std::to_string(other.value) + "/config";
+  const std::string path = TenantPath(other, "/config");
   EXPECT_EQ(Call("GET", path, std::nullopt, token_).status, 404);
   EXPECT_EQ(Call("PUT", path, json{{"items", json::array()}}, token_).status, 404);
   EXPECT_EQ(Call("DELETE", path + "/theirs", std::nullopt, token_).status, 404);

@@ -12,21 +12,11 @@ namespace {
 
 using nlohmann::json;
 
-class MembersApiTest : public ApiTest {
+class MembersApiTest : public TenantAdminApiTest {
  protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    tenant_ = MakeTenant("JSS Bahmni");
-    admin_ = MakeUser("admin@example.org");
-    AddMember(tenant_, admin_.id, Role::kAdmin);
-    token_ = SignIn("admin@example.org");
-  }
-
   std::string Path(const std::string& rest = "") const {
-    return "/api/v1/tenants/" + std::to_string(tenant_.value) + "/members" + rest;
+    return TenantPath(tenant_, "/members" + rest);
   }
-  std::string Where() const { return " WHERE tenant_id = " + std::to_string(tenant_.value); }
   // "user_id:role" of every membership of the tenant, as stored.
   std::vector<std::string> Stored() {
     return db_->QueryColumn("SELECT CAST(user_id AS TEXT) || ':' || role FROM memberships" +
@@ -35,14 +25,6 @@ class MembersApiTest : public ApiTest {
   std::string Row(const User& user, const std::string& role) {
     return std::to_string(user.id) + ":" + role;
   }
-  std::vector<std::string> AuditActions() {
-    return db_->QueryColumn("SELECT action || ':' || entity_id FROM audit_log" + Where() +
-                            " ORDER BY id");
-  }
-
-  TenantId tenant_;
-  User admin_;
-  std::string token_;
 };
 
 TEST_P(MembersApiTest, ListIsPagedAndSortable) {
@@ -247,8 +229,7 @@ TEST_P(MembersApiTest, OnlyAdminsChangeMembersAndOnlyOfTheirTenant) {
   r = Call("DELETE", Path("/" + std::to_string(bea.id)), std::nullopt, token_);
   EXPECT_EQ(r.status, 404) << r.raw;
   // Nor can this tenant's admin touch the other tenant.
-  r = Call("GET", "/api/v1/tenants/" + std::to_string(other.value) + "/members", std::nullopt,
-           token_);
+  r = Call("GET", TenantPath(other, "/members"), std::nullopt, token_);
   EXPECT_EQ(r.status, 404) << r.raw;
   EXPECT_EQ(db_->QueryColumn("SELECT role FROM memberships WHERE tenant_id = " +
                              std::to_string(other.value)),

@@ -15,21 +15,6 @@ using nlohmann::json;
 
 class TenantsApiTest : public ApiTest {
  protected:
-  std::string Count(const std::string& from_where) {
-    return db_->QueryColumn("SELECT COUNT(*) FROM " + from_where).at(0);
-  }
-
-  // An API key made straight in the store; returns the key to present.
-  std::string MakeApiKey(TenantId tenant, Role role, const std::string& name = "ci") {
-    auto [key, prefix] = auth::Authenticator::NewApiKey();
-    auto made = store_->Transact([&](store::Tx& tx) {
-      return tx.tenant(tenant).api_keys().Create(name, prefix, auth::Authenticator::HashToken(key),
-                                                 role, std::nullopt);
-    });
-    EXPECT_TRUE(made.has_value()) << (made ? "" : made.error().message);
-    return key;
-  }
-
   std::string UserToken(const std::string& email, std::optional<std::pair<TenantId, Role>> m) {
     const User u = MakeUser(email);
     if (m) AddMember(m->first, u.id, m->second);
@@ -41,8 +26,6 @@ class TenantsApiTest : public ApiTest {
     for (const auto& item : r.body["items"]) out.push_back(item["name"]);
     return out;
   }
-
-  static std::string Path(TenantId t) { return "/api/v1/tenants/" + std::to_string(t.value); }
 };
 
 TEST_P(TenantsApiTest, SuperAdminCreatesATenantStoredAndAuditedInItsOwnLog) {
@@ -57,7 +40,7 @@ TEST_P(TenantsApiTest, SuperAdminCreatesATenantStoredAndAuditedInItsOwnLog) {
   EXPECT_EQ(r.body["role"], "admin");
   EXPECT_EQ(r.body["uuid"].get<std::string>().size(), 36u);
   ASSERT_EQ(r.headers.count("Location"), 1u);
-  EXPECT_EQ(r.headers.find("Location")->second, Path(TenantId{id}));
+  EXPECT_EQ(r.headers.find("Location")->second, TenantPath(TenantId{id}));
 
   const std::string where = " WHERE id = " + std::to_string(id);
   EXPECT_EQ(db_->QueryColumn("SELECT name FROM tenants" + where).at(0), "JSS Bahmni");
@@ -74,7 +57,7 @@ TEST_P(TenantsApiTest, SuperAdminCreatesATenantStoredAndAuditedInItsOwnLog) {
   EXPECT_EQ(Count("audit_log WHERE tenant_id IS NULL"), "0");
 
   // At once: no restart between creating it and using it.
-  Reply got = Call("GET", Path(TenantId{id}), std::nullopt, root);
+  Reply got = Call("GET", TenantPath(TenantId{id}), std::nullopt, root);
   EXPECT_EQ(got.status, 200) << got.raw;
   EXPECT_EQ(got.body["name"], "JSS Bahmni");
 }
@@ -217,25 +200,25 @@ TEST_P(TenantsApiTest, GetShowsATenantToItsMembersOnly) {
   const TenantId b = MakeTenant("B");
   const std::string viewer = UserToken("viewer@example.org", std::pair(a, Role::kViewer));
 
-  Reply got = Call("GET", Path(a), std::nullopt, viewer);
+  Reply got = Call("GET", TenantPath(a), std::nullopt, viewer);
   ASSERT_EQ(got.status, 200) << got.raw;
   EXPECT_EQ(got.body["id"], a.value);
   EXPECT_EQ(got.body["name"], "A");
   EXPECT_EQ(got.body["type"], "bahmni");
   EXPECT_EQ(got.body["role"], "viewer");
-  EXPECT_EQ(Call("GET", Path(b), std::nullopt, viewer).status, 404);
+  EXPECT_EQ(Call("GET", TenantPath(b), std::nullopt, viewer).status, 404);
 
   const std::string key_b = MakeApiKey(b, Role::kAdmin);
-  EXPECT_EQ(Call("GET", Path(b), std::nullopt, key_b).status, 200);
-  EXPECT_EQ(Call("GET", Path(a), std::nullopt, key_b).status, 404);
+  EXPECT_EQ(Call("GET", TenantPath(b), std::nullopt, key_b).status, 200);
+  EXPECT_EQ(Call("GET", TenantPath(a), std::nullopt, key_b).status, 404);
 
   const std::string root = SuperAdminToken();
-  EXPECT_EQ(Call("GET", Path(b), std::nullopt, root).body["role"], "admin");
-  EXPECT_EQ(Call("GET", Path(TenantId{999}), std::nullopt, root).status, 404);
+  EXPECT_EQ(Call("GET", TenantPath(b), std::nullopt, root).body["role"], "admin");
+  EXPECT_EQ(Call("GET", TenantPath(TenantId{999}), std::nullopt, root).status, 404);
   Reply bad = Call("GET", "/api/v1/tenants/abc", std::nullopt, root);
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.body["error"]["details"]["field"], "tenant");
-  EXPECT_EQ(Call("GET", Path(a)).status, 401);
+  EXPECT_EQ(Call("GET", TenantPath(a)).status, 401);
 }
 
 TEST_P(TenantsApiTest, SuperAdminRenamesDeactivatesAndReactivatesWithAudit) {
@@ -245,7 +228,7 @@ TEST_P(TenantsApiTest, SuperAdminRenamesDeactivatesAndReactivatesWithAudit) {
   const std::string audit = "audit_log WHERE tenant_id = " + std::to_string(a.value);
   clock_.Advance(std::chrono::seconds(5));
 
-  Reply renamed = Call("PATCH", Path(a), json{{"name", "New name"}}, root);
+  Reply renamed = Call("PATCH", TenantPath(a), json{{"name", "New name"}}, root);
   ASSERT_EQ(renamed.status, 200) << renamed.raw;
   EXPECT_EQ(renamed.body["name"], "New name");
   EXPECT_EQ(renamed.body["active"], true);
@@ -260,13 +243,13 @@ TEST_P(TenantsApiTest, SuperAdminRenamesDeactivatesAndReactivatesWithAudit) {
   EXPECT_NE(db_->QueryColumn("SELECT after_json FROM " + audit).at(0).find("New name"),
             std::string::npos);
 
-  Reply off = Call("PATCH", Path(a), json{{"active", false}}, root);
+  Reply off = Call("PATCH", TenantPath(a), json{{"active", false}}, root);
   ASSERT_EQ(off.status, 200) << off.raw;
   EXPECT_EQ(off.body["active"], false);
   EXPECT_EQ(Count("tenants WHERE active = FALSE"), "1");
-  EXPECT_EQ(Call("GET", Path(a), std::nullopt, root).body["active"], false);
+  EXPECT_EQ(Call("GET", TenantPath(a), std::nullopt, root).body["active"], false);
 
-  Reply on = Call("PATCH", Path(a), json{{"active", true}, {"name", "Newest"}}, root);
+  Reply on = Call("PATCH", TenantPath(a), json{{"active", true}, {"name", "Newest"}}, root);
   ASSERT_EQ(on.status, 200) << on.raw;
   EXPECT_EQ(on.body["active"], true);
   EXPECT_EQ(on.body["name"], "Newest");
@@ -274,7 +257,7 @@ TEST_P(TenantsApiTest, SuperAdminRenamesDeactivatesAndReactivatesWithAudit) {
   EXPECT_EQ(Count(audit), "3");
 
   // Asking for what already is changes nothing, so nothing is audited.
-  EXPECT_EQ(Call("PATCH", Path(a), json{{"active", true}}, root).status, 200);
+  EXPECT_EQ(Call("PATCH", TenantPath(a), json{{"active", true}}, root).status, 200);
   EXPECT_EQ(Count(audit), "3");
 }
 
@@ -282,7 +265,7 @@ TEST_P(TenantsApiTest, RenameToATakenNameIsAConflictAndChangesNothing) {
   const std::string root = SuperAdminToken();
   const TenantId a = MakeTenant("A");
   MakeTenant("B");
-  Reply r = Call("PATCH", Path(a), json{{"name", "B"}, {"active", false}}, root);
+  Reply r = Call("PATCH", TenantPath(a), json{{"name", "B"}, {"active", false}}, root);
   EXPECT_EQ(r.status, 409) << r.raw;
   EXPECT_EQ(r.error_code(), "conflict");
   EXPECT_NE(r.body["error"]["message"].get<std::string>().find("'B'"), std::string::npos);
@@ -303,11 +286,11 @@ TEST_P(TenantsApiTest, UpdateRefusesBadInputNamingTheField) {
       {R"({"name":"B","type":"goonj"})", "type"},
   };
   for (const auto& [body, field] : cases) {
-    Reply r = CallRaw("PATCH", Path(a), body, root);
+    Reply r = CallRaw("PATCH", TenantPath(a), body, root);
     EXPECT_EQ(r.status, 400) << body << " -> " << r.raw;
     EXPECT_EQ(r.body["error"]["details"]["field"], field) << body << " -> " << r.raw;
   }
-  EXPECT_EQ(Call("PATCH", Path(TenantId{999}), json{{"name", "B"}}, root).status, 404);
+  EXPECT_EQ(Call("PATCH", TenantPath(TenantId{999}), json{{"name", "B"}}, root).status, 404);
   EXPECT_EQ(Count("tenants WHERE name = 'A' AND active = TRUE"), "1");
   EXPECT_EQ(Count("tenants"), "1");
   EXPECT_EQ(Count("audit_log"), "0");
@@ -321,15 +304,15 @@ TEST_P(TenantsApiTest, OnlyASuperAdminUpdatesATenant) {
   const std::string key = MakeApiKey(a, Role::kAdmin);
   const json body{{"name", "Renamed"}, {"active", false}};
 
-  Reply by_admin = Call("PATCH", Path(a), body, admin);
+  Reply by_admin = Call("PATCH", TenantPath(a), body, admin);
   EXPECT_EQ(by_admin.status, 403) << by_admin.raw;
   EXPECT_EQ(by_admin.error_code(), "forbidden");
   EXPECT_NE(by_admin.body["error"]["message"].get<std::string>().find("super-admin"),
             std::string::npos);
-  EXPECT_EQ(Call("PATCH", Path(a), body, key).status, 403);
-  EXPECT_EQ(Call("PATCH", Path(a), body, viewer).status, 403);
-  EXPECT_EQ(Call("PATCH", Path(b), body, admin).status, 404);
-  EXPECT_EQ(Call("PATCH", Path(a), body).status, 401);
+  EXPECT_EQ(Call("PATCH", TenantPath(a), body, key).status, 403);
+  EXPECT_EQ(Call("PATCH", TenantPath(a), body, viewer).status, 403);
+  EXPECT_EQ(Call("PATCH", TenantPath(b), body, admin).status, 404);
+  EXPECT_EQ(Call("PATCH", TenantPath(a), body).status, 401);
 
   EXPECT_EQ(Count("tenants WHERE active = TRUE"), "2");
   EXPECT_EQ(Count("tenants WHERE name = 'Renamed'"), "0");

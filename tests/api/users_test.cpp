@@ -16,20 +16,6 @@ using nlohmann::json;
 
 class UsersApiTest : public ApiTest {
  protected:
-  std::string Count(const std::string& from_where) {
-    return db_->QueryColumn("SELECT COUNT(*) FROM " + from_where).at(0);
-  }
-
-  std::string MakeApiKey(TenantId tenant, Role role) {
-    auto [key, prefix] = auth::Authenticator::NewApiKey();
-    auto made = store_->Transact([&](store::Tx& tx) {
-      return tx.tenant(tenant).api_keys().Create("ci", prefix, auth::Authenticator::HashToken(key),
-                                                 role, std::nullopt);
-    });
-    EXPECT_TRUE(made.has_value()) << (made ? "" : made.error().message);
-    return key;
-  }
-
   std::string Hash(RowId id) {
     return db_->QueryColumn("SELECT password_hash FROM users WHERE id = " + std::to_string(id))
         .at(0);

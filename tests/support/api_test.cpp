@@ -38,8 +38,8 @@ Reply ApiTest::Call(const std::string& method, const std::string& path,
   return CallRaw(method, path, body ? body->dump() : "", token, headers);
 }
 
-Reply ApiTest::CallRaw(const std::string& method, const std::string& path,
-                       const std::string& body, const std::string& token,
+Reply ApiTest::CallRaw(const std::string& method, const std::string& path, const std::string& body,
+                       const std::string& token,
                        const std::map<std::string, std::string>& headers) {
   httplib::Client client("127.0.0.1", port());
   client.set_connection_timeout(std::chrono::seconds(5));
@@ -87,7 +87,8 @@ void ApiTest::AddMember(TenantId tenant, RowId user_id, Role role) {
 }
 
 std::string ApiTest::SignIn(const std::string& email, const std::string& password) {
-  Reply r = Call("POST", "/api/v1/auth/login", nlohmann::json{{"email", email}, {"password", password}});
+  Reply r =
+      Call("POST", "/api/v1/auth/login", nlohmann::json{{"email", email}, {"password", password}});
   EXPECT_EQ(r.status, 200) << r.raw;
   if (r.status != 200) return "";
   return r.body.value("token", "");
@@ -96,6 +97,42 @@ std::string ApiTest::SignIn(const std::string& email, const std::string& passwor
 std::string ApiTest::SuperAdminToken() {
   MakeUser("root@example.org", "password-123", true);
   return SignIn("root@example.org");
+}
+
+std::string ApiTest::MakeApiKey(TenantId tenant, Role role, const std::string& name) {
+  auto [key, prefix] = auth::Authenticator::NewApiKey();
+  auto made = store_->Transact([&](store::Tx& tx) {
+    return tx.tenant(tenant).api_keys().Create(name, prefix, auth::Authenticator::HashToken(key),
+                                               role, std::nullopt);
+  });
+  EXPECT_TRUE(made.has_value()) << (made ? "" : made.error().message);
+  return key;
+}
+
+std::string ApiTest::TenantPath(TenantId t, const std::string& rest) {
+  return "/api/v1/tenants/" + std::to_string(t.value) + rest;
+}
+
+std::string ApiTest::Count(const std::string& from_where) {
+  return db_->QueryColumn("SELECT COUNT(*) FROM " + from_where).at(0);
+}
+
+void TenantAdminApiTest::SetUp() {
+  ApiTest::SetUp();
+  if (IsSkipped() || HasFatalFailure()) return;
+  tenant_ = MakeTenant("JSS Bahmni");
+  admin_ = MakeUser("admin@example.org");
+  AddMember(tenant_, admin_.id, Role::kAdmin);
+  token_ = SignIn("admin@example.org");
+}
+
+std::string TenantAdminApiTest::Where() const {
+  return " WHERE tenant_id = " + std::to_string(tenant_.value);
+}
+
+std::vector<std::string> TenantAdminApiTest::AuditActions() {
+  return db_->QueryColumn("SELECT action || ':' || entity_id FROM audit_log" + Where() +
+                          " ORDER BY id");
 }
 
 }  // namespace avni::testing

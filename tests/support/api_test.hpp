@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +17,7 @@ namespace avni::testing {
 
 // A reply from the server under test.
 struct Reply {
-  int status = 0;  // 0: no answer
+  int status = 0;       // 0: no answer
   nlohmann::json body;  // null when the body is not JSON
   std::string raw;
   std::multimap<std::string, std::string> headers;
@@ -49,12 +50,37 @@ class ApiTest : public StoreTest {
   std::string SignIn(const std::string& email, const std::string& password = "password-123");
   // A super-admin, signed in: the token.
   std::string SuperAdminToken();
+  // An API key made straight in the store (not audited); returns the key to present.
+  std::string MakeApiKey(TenantId tenant, Role role, const std::string& name = "ci");
+
+  // "/api/v1/tenants/<t>" followed by `rest`.
+  static std::string TenantPath(TenantId t, const std::string& rest = "");
+  // How many rows `from_where` (e.g. "audit_log WHERE tenant_id IS NULL") holds in the raw
+  // database, as text.
+  std::string Count(const std::string& from_where);
 
   int port() const { return server_->port(); }
 
   std::unique_ptr<auth::Authenticator> auth_;
   std::unique_ptr<HttpServer> server_;
   std::thread serving_;
+};
+
+// Base of the tests of one tenant's resources: over ApiTest, a tenant "JSS Bahmni" whose admin
+// is the user "admin@example.org", signed in through the API (token_).
+class TenantAdminApiTest : public ApiTest {
+ protected:
+  void SetUp() override;
+
+  // " WHERE tenant_id = <tenant_>": appended to a query of the raw database to read this
+  // tenant's rows only.
+  std::string Where() const;
+  // "action:entity_id" of each of the tenant's audit entries, oldest first.
+  std::vector<std::string> AuditActions();
+
+  TenantId tenant_;
+  User admin_;
+  std::string token_;
 };
 
 }  // namespace avni::testing
