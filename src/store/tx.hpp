@@ -7,6 +7,7 @@
 #include "store/entity_link_repo.hpp"
 #include "store/error_repo.hpp"
 #include "store/job_repo.hpp"
+#include "store/mapping_bulk_repo.hpp"
 #include "store/mapping_repo.hpp"
 #include "store/member_repo.hpp"
 #include "store/sync_status_repo.hpp"
@@ -29,6 +30,7 @@ class TenantScope {
   ConfigRepo config() { return ConfigRepo(ctx_, tenant_); }
   MemberRepo members() { return MemberRepo(ctx_, tenant_); }
   MappingRepo mappings() { return MappingRepo(ctx_, tenant_); }
+  MappingBulkRepo mapping_bulk() { return MappingBulkRepo(ctx_, tenant_); }
   EntityLinkRepo entity_links() { return EntityLinkRepo(ctx_, tenant_); }
   SyncStatusRepo sync_status() { return SyncStatusRepo(ctx_, tenant_); }
   ErrorRepo errors() { return ErrorRepo(ctx_, tenant_); }
