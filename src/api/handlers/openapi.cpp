@@ -19,11 +19,12 @@ std::string_view OpenApiDocument() {
     nlohmann::json doc = nlohmann::json::parse(parts.front());
     for (std::size_t i = 1; i < parts.size(); ++i) {
       const nlohmann::json part = nlohmann::json::parse(parts[i]);
-      for (const auto& tag : part.value("tags", nlohmann::json::array())) doc["tags"].push_back(tag);
-      for (const auto& [path, item] : part.value("paths", nlohmann::json::object()).items()) {
-        doc["paths"][path] = item;
-      }
+      // Named copies: iterating items() of a temporary would outlive it.
+      const auto tags = part.value("tags", nlohmann::json::array());
+      const auto paths = part.value("paths", nlohmann::json::object());
       const auto components = part.value("components", nlohmann::json::object());
+      for (const auto& tag : tags) doc["tags"].push_back(tag);
+      for (const auto& [path, item] : paths.items()) doc["paths"][path] = item;
       for (const auto& [section, entries] : components.items()) {
         for (const auto& [name, value] : entries.items()) doc["components"][section][name] = value;
       }
