@@ -14,6 +14,8 @@ struct ServeOptions {
   int threads = 8;
   int db_pool = 8;
   bool secure_cookies = false;  // set when served behind TLS
+  int session_idle_minutes = 8 * 60;
+  int session_max_hours = 7 * 24;
 };
 int Serve(const GlobalOptions& global, const ServeOptions& options);
 int Migrate(const GlobalOptions& global);

@@ -30,7 +30,10 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   server_options.port = options.port;
   server_options.threads = options.threads;
   const SystemClock clock;
-  auth::Authenticator authenticator(*ctx->store, clock);
+  auth::AuthOptions auth_options;
+  auth_options.session_idle = std::chrono::minutes(options.session_idle_minutes);
+  auth_options.session_max = std::chrono::hours(options.session_max_hours);
+  auth::Authenticator authenticator(*ctx->store, clock, auth_options);
   api::ApiOptions api_options;
   api_options.secure_cookies = options.secure_cookies;
   HttpServer server(api::Services{*ctx->store, authenticator, clock, api_options}, server_options);
