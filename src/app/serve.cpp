@@ -1,5 +1,5 @@
 #include <pthread.h>
-#include <signal.h>
+#include <csignal>
 
 #include <iostream>
 #include <thread>

@@ -53,10 +53,10 @@ Result<AuditEntry> AuditRepo::Append(std::string_view actor, std::string_view ac
                    std::string(after_json),
                    AtMillis(ctx_.NowMillis())};
   const long long at = Millis(entry.at);
-  std::optional<long long> id;
+  long long id = 0;
   try {
     if (tenant_) {
-      id = QueryValue<long long>(
+      id = InsertReturningId(
           ctx_.sql,
           "INSERT INTO audit_log (tenant_id, actor, action, entity, entity_id, before_json, "
           "after_json, at) VALUES (:tenant, :actor, :action, :entity, :entity_id, :before, "
@@ -64,7 +64,7 @@ Result<AuditEntry> AuditRepo::Append(std::string_view actor, std::string_view ac
           tenant_->value, entry.actor, entry.action, entry.entity, entry.entity_id,
           entry.before_json, entry.after_json, at);
     } else {
-      id = QueryValue<long long>(
+      id = InsertReturningId(
           ctx_.sql,
           "INSERT INTO audit_log (tenant_id, actor, action, entity, entity_id, before_json, "
           "after_json, at) VALUES (NULL, :actor, :action, :entity, :entity_id, :before, "
@@ -78,7 +78,7 @@ Result<AuditEntry> AuditRepo::Append(std::string_view actor, std::string_view ac
     }
     throw;
   }
-  entry.id = *id;
+  entry.id = id;
   return entry;
 }
 

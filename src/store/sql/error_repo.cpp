@@ -169,13 +169,13 @@ Result<ErrorType> ErrorRepo::CreateType(const ErrorType& type) {
           .value_or(0) > 0) {
     return Fail(Error::Conflict(fmt::format("an error type with uuid '{}' already exists", uuid)));
   }
-  std::optional<long long> id;
+  long long id = 0;
   try {
-    id = QueryValue<long long>(ctx_.sql,
-                               "INSERT INTO error_types (tenant_id, uuid, name, operator, value, "
-                               "follow_up_step, priority) VALUES (:tenant, :uuid, :name, :op, "
-                               ":value, :step, :priority) RETURNING id",
-                               tenant_.value, uuid, type.name, op, type.value, step, type.priority);
+    id = InsertReturningId(ctx_.sql,
+                           "INSERT INTO error_types (tenant_id, uuid, name, operator, value, "
+                           "follow_up_step, priority) VALUES (:tenant, :uuid, :name, :op, "
+                           ":value, :step, :priority) RETURNING id",
+                           tenant_.value, uuid, type.name, op, type.value, step, type.priority);
   } catch (const std::exception& e) {
     if (Classify(e) == SqlFailure::kUnique) {
       return Fail(Error::Conflict(fmt::format(
@@ -183,7 +183,7 @@ Result<ErrorType> ErrorRepo::CreateType(const ErrorType& type) {
     }
     throw;
   }
-  return GetType(*id);
+  return GetType(id);
 }
 
 Result<ErrorType> ErrorRepo::UpdateType(const ErrorType& type) {

@@ -124,14 +124,14 @@ Result<Job> JobRepo::Put(const Job& job) {
   }
   const std::string settings = job.settings_json.empty() ? "{}" : job.settings_json;
   if (auto ok = CheckTenantExists(ctx_, tenant_); !ok) return Fail(ok.error());
-  auto id = QueryValue<long long>(
+  const long long id = InsertReturningId(
       ctx_.sql,
       "INSERT INTO jobs (tenant_id, name, cron, enabled, timezone, settings) VALUES (:tenant, "
       ":name, :cron, :enabled, :tz, :settings) ON CONFLICT (tenant_id, name) DO UPDATE SET "
       "cron = excluded.cron, enabled = excluded.enabled, timezone = excluded.timezone, "
       "settings = excluded.settings RETURNING id",
       tenant_.value, job.name, job.cron, job.enabled ? 1 : 0, timezone, settings);
-  return GetById(*id);
+  return GetById(id);
 }
 
 Result<Job> JobRepo::Get(std::string_view name) {
@@ -168,12 +168,12 @@ Status JobRepo::Remove(std::string_view name) {
 
 Result<Run> JobRepo::StartRun(RowId job_id, std::string_view instance) {
   if (auto job = GetById(job_id); !job) return Fail(job.error());
-  auto id = QueryValue<long long>(
+  const long long id = InsertReturningId(
       ctx_.sql,
       "INSERT INTO runs (tenant_id, job_id, started_at, status, instance) VALUES (:tenant, :job, "
       ":now, 'running', :instance) RETURNING id",
       tenant_.value, job_id, ctx_.NowMillis(), std::string(instance));
-  return GetRun(*id);
+  return GetRun(id);
 }
 
 Result<Run> JobRepo::FinishRun(RowId run_id, RunStatus status, const RunCounts& counts,

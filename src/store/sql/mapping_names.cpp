@@ -104,9 +104,9 @@ Result<NamedRow> CreateNamed(SqlContext& ctx, TenantId tenant, const NamedKind& 
     return Fail(Error::Conflict(
         fmt::format("the {} '{}' already has uuid '{}'", kind.noun, holder->name, uuid)));
   }
-  std::optional<long long> id;
+  long long id = 0;
   try {
-    id = QueryValue<long long>(
+    id = InsertReturningId(
         ctx.sql,
         fmt::format("INSERT INTO {} (tenant_id, uuid, name) VALUES (:tenant, :uuid, :name) "
                     "RETURNING id",
@@ -116,7 +116,7 @@ Result<NamedRow> CreateNamed(SqlContext& ctx, TenantId tenant, const NamedKind& 
     if (Classify(e) == SqlFailure::kUnique) return Fail(NameTaken(kind, name));
     throw;
   }
-  return GetNamed(ctx, tenant, kind, *id);
+  return GetNamed(ctx, tenant, kind, id);
 }
 
 Result<NamedRow> RenameNamed(SqlContext& ctx, TenantId tenant, const NamedKind& kind, RowId id,

@@ -117,6 +117,15 @@ std::optional<T> QueryValue(soci::session& sql, const std::string& query, const 
   return value;
 }
 
+// The id of the row an "INSERT ... RETURNING id" made. The database always returns it; if it
+// did not, this throws, and the transaction turns that into an internal error.
+template <typename... Params>
+long long InsertReturningId(soci::session& sql, const std::string& query, const Params&... params) {
+  const auto id = QueryValue<long long>(sql, query, params...);
+  if (!id) throw soci::soci_error("INSERT ... RETURNING id returned no row: " + query);
+  return *id;
+}
+
 // The standard checks of a required text field; the message names the field.
 Status CheckText(std::string_view field, std::string_view value, std::size_t max_chars);
 

@@ -43,18 +43,18 @@ Result<Tenant> TenantRepo::Create(std::string_view name, std::string_view type) 
   if (auto ok = CheckText("type", type, 100); !ok) return Fail(ok.error());
   const std::string uuid = NewUuid(), n(name), t(type);
   const long long now = ctx_.NowMillis();
-  std::optional<long long> id;
+  long long id = 0;
   try {
-    id = QueryValue<long long>(ctx_.sql,
-                               "INSERT INTO tenants (uuid, name, type, active, created_at, "
-                               "updated_at) VALUES (:uuid, :name, :type, TRUE, :now, :now2) "
-                               "RETURNING id",
-                               uuid, n, t, now, now);
+    id = InsertReturningId(ctx_.sql,
+                           "INSERT INTO tenants (uuid, name, type, active, created_at, "
+                           "updated_at) VALUES (:uuid, :name, :type, TRUE, :now, :now2) "
+                           "RETURNING id",
+                           uuid, n, t, now, now);
   } catch (const std::exception& e) {
     if (Classify(e) == SqlFailure::kUnique) return Fail(NameTaken(name));
     throw;
   }
-  return Get(TenantId{*id});
+  return Get(TenantId{id});
 }
 
 Result<Tenant> TenantRepo::Get(TenantId id) {
