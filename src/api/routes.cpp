@@ -12,6 +12,9 @@ std::vector<Route> AllRoutes(Services& services) {
   AddApiKeyRoutes(routes, services);
   AddUserRoutes(routes, services);
   AddAuditRoutes(routes, services);
+  AddMappingTransferRoutes(routes, services);
+  AddMappingRoutes(routes, services);
+  AddBundleRoutes(routes, services);
   AddOpenApiRoutes(routes, services);
   return routes;
 }

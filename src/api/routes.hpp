@@ -20,6 +20,15 @@ void AddMemberRoutes(std::vector<Route>& routes, Services& services);
 void AddApiKeyRoutes(std::vector<Route>& routes, Services& services);
 void AddUserRoutes(std::vector<Route>& routes, Services& services);
 void AddAuditRoutes(std::vector<Route>& routes, Services& services);
+// CSV export and import of a tenant's mappings (mapping_transfer.cpp): /mappings/export and
+// /mappings/import, so registered before AddMappingRoutes.
+void AddMappingTransferRoutes(std::vector<Route>& routes, Services& services);
+// Mapping groups, mapping types and mappings (mappings.cpp). Registered after any route of
+// a fixed word under /mappings/ (e.g. /mappings/export), which "/mappings/{mapping}" would
+// otherwise take.
+void AddMappingRoutes(std::vector<Route>& routes, Services& services);
+// A tenant's bundle: export and import (bundle.cpp).
+void AddBundleRoutes(std::vector<Route>& routes, Services& services);
 void AddOpenApiRoutes(std::vector<Route>& routes, Services& services);
 
 }  // namespace avni::api

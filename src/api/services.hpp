@@ -11,11 +11,15 @@ class Store;
 namespace avni::auth {
 class Authenticator;
 }
+namespace avni::mapping {
+class MappingCache;
+}
 
 namespace avni::api {
 
 struct ApiOptions {
-  std::size_t max_body_bytes = 1 << 20;
+  // Big enough for a CSV import of 100,000 mappings (7.5 MiB in bench/mapping_import).
+  std::size_t max_body_bytes = 32 << 20;
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
   // Mark the session cookie Secure (serve behind TLS). Off for plain-HTTP development.
@@ -28,6 +32,9 @@ struct Services {
   auth::Authenticator& auth;
   const Clock& clock;
   ApiOptions options;
+  // Told of every committed write to a tenant's mappings, groups or types (Invalidate), so
+  // that lookups see it at once. Null where nothing caches mappings (tests, benchmarks).
+  mapping::MappingCache* mappings_cache = nullptr;
 };
 
 }  // namespace avni::api

@@ -32,6 +32,17 @@ struct UserCreateOptions {
 int UserCreate(const GlobalOptions& global, const UserCreateOptions& options);
 int UserPasswd(const GlobalOptions& global, const std::string& email);
 
+// mapping_commands.cpp: a tenant's mappings as CSV (the form of GET .../mappings/export).
+struct MappingsFileOptions {
+  std::string tenant;  // the tenant's name
+  std::string file;    // "-": standard input (import) or standard output (export)
+  bool dry_run = false;
+};
+// All or nothing. A file with errors prints one line per error ("line N, COLUMN: ...") and
+// exits 2 having written nothing; --dry-run reports what would change and writes nothing.
+int MappingsImport(const GlobalOptions& global, const MappingsFileOptions& options);
+int MappingsExport(const GlobalOptions& global, const MappingsFileOptions& options);
+
 // Prints "avni-integrator: MESSAGE" on stderr and returns the exit code for the error's kind:
 // 2 for input the user can fix (bad option, bad value), 1 for everything else.
 int Report(const Error& error);

@@ -103,6 +103,28 @@ int main(int argc, char** argv) {
   user_passwd->add_option("--email", passwd_email, "Sign-in email")->required();
   user_passwd->callback([&] { exit_code = app::UserPasswd(global, passwd_email); });
 
+  auto* mappings = cli.add_subcommand("mappings", "Import and export a tenant's mappings as CSV");
+  mappings->require_subcommand(1);
+  app::MappingsFileOptions mappings_options;
+  auto* mappings_import = mappings->add_subcommand(
+      "import",
+      "Import mappings from a CSV file (header group,type,avni_value,int_system_value,"
+      "data_type_hint,about), all or nothing");
+  mappings_import->add_option("--tenant", mappings_options.tenant, "The tenant's name")
+      ->required();
+  mappings_import->add_option("file", mappings_options.file, "The CSV file; - reads standard input")
+      ->required();
+  mappings_import->add_flag("--dry-run", mappings_options.dry_run,
+                            "Check the file and say what would change; write nothing");
+  mappings_import->callback([&] { exit_code = app::MappingsImport(global, mappings_options); });
+  auto* mappings_export =
+      mappings->add_subcommand("export", "Write a tenant's mappings to a CSV file");
+  mappings_export->add_option("--tenant", mappings_options.tenant, "The tenant's name")
+      ->required();
+  mappings_export->add_option("file", mappings_options.file, "The CSV file; - writes standard output")
+      ->required();
+  mappings_export->callback([&] { exit_code = app::MappingsExport(global, mappings_options); });
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

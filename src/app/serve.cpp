@@ -10,6 +10,7 @@
 #include "api/http_server.hpp"
 #include "app/commands.hpp"
 #include "auth/authenticator.hpp"
+#include "mapping/mapping_cache.hpp"
 
 namespace avni::app {
 
@@ -36,7 +37,10 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   auth::Authenticator authenticator(*ctx->store, clock, auth_options);
   api::ApiOptions api_options;
   api_options.secure_cookies = options.secure_cookies;
-  HttpServer server(api::Services{*ctx->store, authenticator, clock, api_options}, server_options);
+  // The integrations' mapping lookups; the API invalidates a tenant's entry on every write.
+  mapping::MappingCache mappings_cache(*ctx->store);
+  HttpServer server(api::Services{*ctx->store, authenticator, clock, api_options, &mappings_cache},
+                    server_options);
   if (auto bound = server.Bind(); !bound) return Report(bound.error());
 
   std::thread signal_waiter([&] {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "common/error.hpp"
@@ -19,9 +21,16 @@ class MappingBulkRepo {
 
   // Every mapping of the tenant, voided ones included, ordered by id.
   Result<std::vector<Mapping>> LoadAll();
-  // Inserts the rows (ids, tenant and times are set here; uuids generated when empty).
+  // Inserts the rows, voided as given (ids, tenant and times are set here; uuids generated when
+  // empty); answers how many. Errors: conflict when a row breaks a uniqueness rule (a writer
+  // that raced this one), not_found when a group or type is gone; the transaction must then
+  // be rolled back (returning the error from Store::Transact does so).
   Result<std::int64_t> InsertMany(const std::vector<Mapping>& rows);
-  // Updates value, hint, about and voided of rows found by id in this tenant.
+  // Sets avni_value, int_system_value, data_type_hint, about and voided of the rows found by id
+  // in this tenant (group, type and uuid are kept; updated_at is now); answers how many were
+  // found. The rows are written in order and each must keep the uniqueness rules at the moment
+  // it is written: to exchange values between rows, void them in one call and restore them
+  // with their new values in a second. Errors as InsertMany.
   Result<std::int64_t> UpdateMany(const std::vector<Mapping>& rows);
   // A cheap fingerprint of the tenant's mappings (count and latest change), to tell whether a
   // cache built earlier (perhaps by another instance's writes) is still current.

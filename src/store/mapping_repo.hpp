@@ -12,12 +12,23 @@ namespace avni::store {
 
 struct SqlContext;
 
+// What List orders by; id breaks ties (in the same direction), so that pages never overlap.
+// Text columns are ordered ignoring the case of ASCII letters, then by code point: the same on
+// both backends for ASCII text (PostgreSQL also folds the case of other letters, SQLite not).
+enum class MappingSort { kId, kAvniValue, kIntSystemValue, kDataTypeHint, kUpdatedAt };
+
 struct MappingFilter {
   std::optional<RowId> group_id;
   std::optional<RowId> type_id;
-  std::optional<std::string> avni_value;
-  std::optional<std::string> int_system_value;
+  std::optional<std::string> avni_value;        // exact
+  std::optional<std::string> int_system_value;  // exact
+  std::optional<DataTypeHint> data_type_hint;
+  // Contained in avni_value, int_system_value or about, ignoring the case of ASCII letters;
+  // every character is literal ('%' and '_' are no wildcards). "" matches every mapping.
+  std::optional<std::string> q;
   bool include_voided = false;
+  MappingSort sort = MappingSort::kId;
+  bool descending = false;
   int limit = 1000;
   int offset = 0;
 };
@@ -57,7 +68,8 @@ class MappingRepo {
   // Voids or restores (voided = false). Restoring conflicts when a non-voided mapping now holds
   // one of its values; asking for the state it already has changes nothing.
   Result<Mapping> SetVoided(RowId id, bool voided);
-  // Ordered by id. Errors: invalid_argument for a limit outside 1..10000 or a negative offset.
+  // Ordered by filter.sort, paged in the database. Errors: invalid_argument for a limit outside
+  // 1..10000 or a negative offset.
   Result<std::vector<Mapping>> List(const MappingFilter& filter);
   // How many mappings List would give without limit and offset.
   Result<std::int64_t> Count(const MappingFilter& filter);

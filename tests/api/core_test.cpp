@@ -1,6 +1,7 @@
 // The API's common behaviour: error shape, limits, bad input, the route table.
 #include <gtest/gtest.h>
 
+#include "api/services.hpp"
 #include "support/api_test.hpp"
 
 namespace avni::testing {
@@ -66,7 +67,8 @@ TEST_P(ApiCoreTest, MalformedBodiesAreRefusedNamingTheField) {
 }
 
 TEST_P(ApiCoreTest, OversizeBodiesAre413AndTheServerGoesOn) {
-  Reply big = CallRaw("POST", "/api/v1/auth/login", std::string(2 << 20, 'x'));
+  Reply big =
+      CallRaw("POST", "/api/v1/auth/login", std::string(api::ApiOptions{}.max_body_bytes + 1, 'x'));
   EXPECT_EQ(big.status, 413);
   EXPECT_EQ(big.error_code(), "invalid_argument");
   EXPECT_EQ(Call("GET", "/health").status, 200);

@@ -292,6 +292,46 @@ TEST(CliOutageTest, ReadyFollowsAPostgresOutageAndRecovers) {
   std::filesystem::remove_all(dir);
 }
 
+TEST_P(CliTest, MappingsImportAndExportCsvFilesAllOrNothing) {
+  ASSERT_EQ(Cli({"tenant", "create", "JSS"}).exit_code, 0);
+  const std::string header = "group,type,avni_value,int_system_value,data_type_hint,about\n";
+  auto imported = Cli({"mappings", "import", "--tenant", "JSS", "-"},
+                      header + "Observation,Concept,Yes,1065,Coded,\"say \"\"yes\"\"\"\n");
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(imported.out.find("1 created, 0 updated, 0 unchanged"), std::string::npos)
+      << imported.out;
+  EXPECT_EQ(db_->QueryColumn("SELECT about FROM mappings").at(0), "say \"yes\"");
+
+  auto exported = Cli({"mappings", "export", "--tenant", "JSS", "-"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(exported.out,
+            "group,type,avni_value,int_system_value,data_type_hint,about\r\n"
+            "Observation,Concept,Yes,1065,Coded,\"say \"\"yes\"\"\"\r\n");
+  const std::string file = dir_ + "/mappings.csv";
+  ASSERT_EQ(Cli({"mappings", "export", "--tenant", "JSS", file}).exit_code, 0);
+  auto dry = Cli({"mappings", "import", "--tenant", "JSS", file, "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("dry run, nothing written"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("0 created, 0 updated, 1 unchanged"), std::string::npos) << dry.out;
+
+  // Every error is one line naming its line; nothing of the file is written.
+  auto bad = Cli({"mappings", "import", "--tenant", "JSS", "-"},
+                 header + "Observation,Concept,New,1,Coded,\n"
+                          "Observation,Concept,Maybe,2,Codded,\n"
+                          "Observation,Concept,\"Open,3,NA,\n");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("line 3, data_type_hint: unknown data_type_hint 'Codded'"),
+            std::string::npos)
+      << bad.err;
+  EXPECT_NE(bad.err.find("line 4, avni_value: the quoted field 3"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("2 errors in standard input; nothing was written"), std::string::npos)
+      << bad.err;
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM mappings").at(0), "1");
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM audit_log WHERE action = 'mapping.import'").at(0),
+            "1");
+  EXPECT_EQ(Cli({"mappings", "import", "--tenant", "Nobody", file}).exit_code, 1);
+}
+
 TEST(CliFailureTest, HelpListsEveryCommand) {
   auto r = RunProcess({BinaryPath(), "--help"});
   EXPECT_EQ(r.exit_code, 0);

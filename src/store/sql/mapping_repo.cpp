@@ -217,6 +217,18 @@ Result<Mapping> MappingRepo::SetVoided(RowId id, bool voided) {
 
 namespace {
 
+// `text` as a LIKE pattern that matches it anywhere, every character literal: a backslash
+// (the ESCAPE character), '%' and '_' each get a backslash in front.
+std::string ContainsPattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '\\' || c == '%' || c == '_') out += '\\';
+    out += c;
+  }
+  out += '%';
+  return out;
+}
+
 // The WHERE clause of a filter and its values, bound in the order their placeholders appear.
 // Holds copies of the values so that they outlive the statement that refers to them.
 class FilterClause {
@@ -232,6 +244,18 @@ class FilterClause {
     if (type_) sql_ += " AND type_id = :type";
     if (avni_) sql_ += " AND avni_value = :avni";
     if (int_) sql_ += " AND int_system_value = :int";
+    if (f.data_type_hint) {
+      hint_ = std::string(ToString(*f.data_type_hint));
+      sql_ += " AND data_type_hint = :hint";
+    }
+    if (f.q && !f.q->empty()) {
+      // lower() on both sides folds ASCII letters on both backends; PostgreSQL folds other
+      // letters too, but SQLite's lower() does not, so there "É" and "é" stay different.
+      q_ = ContainsPattern(*f.q);
+      sql_ +=
+          " AND (lower(avni_value) LIKE lower(:q1) ESCAPE '\\' OR lower(int_system_value) LIKE "
+          "lower(:q2) ESCAPE '\\' OR lower(about) LIKE lower(:q3) ESCAPE '\\')";
+    }
     if (!f.include_voided) sql_ += " AND NOT voided";
   }
 
@@ -242,14 +266,48 @@ class FilterClause {
     if (type_) st.exchange(soci::use(*type_));
     if (avni_) st.exchange(soci::use(*avni_));
     if (int_) st.exchange(soci::use(*int_));
+    if (hint_) st.exchange(soci::use(*hint_));
+    if (q_) {
+      for (int i = 0; i < 3; ++i) st.exchange(soci::use(*q_));
+    }
   }
 
  private:
   long long tenant_;
   std::optional<long long> group_, type_;
-  std::optional<std::string> avni_, int_;
+  std::optional<std::string> avni_, int_, hint_, q_;
   std::string sql_;
 };
+
+// The ORDER BY of a filter, from constants only: nothing of the caller's reaches the SQL text.
+// Text is compared by code point (PostgreSQL's "C" collation, SQLite's default BINARY) after
+// lower(), then as it is: one order on both backends whatever the database's locale, except
+// that PostgreSQL's lower() also folds non-ASCII letters and SQLite's does not.
+std::string OrderBy(Backend backend, const MappingFilter& f) {
+  const char* collate = backend == Backend::kPostgres ? " COLLATE \"C\"" : "";
+  const char* dir = f.descending ? " DESC" : "";
+  const auto text = [&](const char* column) {
+    return fmt::format("lower({0}){1}{2}, {0}{1}{2}, ", column, collate, dir);
+  };
+  std::string keys;
+  switch (f.sort) {
+    case MappingSort::kId:
+      break;
+    case MappingSort::kAvniValue:
+      keys = text("avni_value");
+      break;
+    case MappingSort::kIntSystemValue:
+      keys = text("int_system_value");
+      break;
+    case MappingSort::kDataTypeHint:
+      keys = text("data_type_hint");
+      break;
+    case MappingSort::kUpdatedAt:
+      keys = fmt::format("updated_at{}, ", dir);
+      break;
+  }
+  return fmt::format(" ORDER BY {}id{}", keys, dir);
+}
 
 constexpr int kMaxPage = 10000;
 
@@ -272,7 +330,8 @@ Result<std::vector<Mapping>> MappingRepo::List(const MappingFilter& filter) {
   st.exchange(soci::use(limit));
   st.exchange(soci::use(offset));
   st.alloc();
-  st.prepare(kMappingColumns + where.sql() + " ORDER BY id LIMIT :limit OFFSET :offset");
+  st.prepare(kMappingColumns + where.sql() + OrderBy(ctx_.backend, filter) +
+             " LIMIT :limit OFFSET :offset");
   st.define_and_bind();
   std::vector<Mapping> out;
   if (st.execute(true)) {
