@@ -110,8 +110,7 @@ int main(int argc, char** argv) {
       "import",
       "Import mappings from a CSV file (header group,type,avni_value,int_system_value,"
       "data_type_hint,about), all or nothing");
-  mappings_import->add_option("--tenant", mappings_options.tenant, "The tenant's name")
-      ->required();
+  mappings_import->add_option("--tenant", mappings_options.tenant, "The tenant's name")->required();
   mappings_import->add_option("file", mappings_options.file, "The CSV file; - reads standard input")
       ->required();
   mappings_import->add_flag("--dry-run", mappings_options.dry_run,
@@ -119,9 +118,9 @@ int main(int argc, char** argv) {
   mappings_import->callback([&] { exit_code = app::MappingsImport(global, mappings_options); });
   auto* mappings_export =
       mappings->add_subcommand("export", "Write a tenant's mappings to a CSV file");
-  mappings_export->add_option("--tenant", mappings_options.tenant, "The tenant's name")
-      ->required();
-  mappings_export->add_option("file", mappings_options.file, "The CSV file; - writes standard output")
+  mappings_export->add_option("--tenant", mappings_options.tenant, "The tenant's name")->required();
+  mappings_export
+      ->add_option("file", mappings_options.file, "The CSV file; - writes standard output")
       ->required();
   mappings_export->callback([&] { exit_code = app::MappingsExport(global, mappings_options); });
 

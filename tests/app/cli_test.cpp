@@ -316,9 +316,10 @@ TEST_P(CliTest, MappingsImportAndExportCsvFilesAllOrNothing) {
 
   // Every error is one line naming its line; nothing of the file is written.
   auto bad = Cli({"mappings", "import", "--tenant", "JSS", "-"},
-                 header + "Observation,Concept,New,1,Coded,\n"
-                          "Observation,Concept,Maybe,2,Codded,\n"
-                          "Observation,Concept,\"Open,3,NA,\n");
+                 header +
+                     "Observation,Concept,New,1,Coded,\n"
+                     "Observation,Concept,Maybe,2,Codded,\n"
+                     "Observation,Concept,\"Open,3,NA,\n");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("line 3, data_type_hint: unknown data_type_hint 'Codded'"),
             std::string::npos)
@@ -327,15 +328,16 @@ TEST_P(CliTest, MappingsImportAndExportCsvFilesAllOrNothing) {
   EXPECT_NE(bad.err.find("2 errors in standard input; nothing was written"), std::string::npos)
       << bad.err;
   EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM mappings").at(0), "1");
-  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM audit_log WHERE action = 'mapping.import'").at(0),
-            "1");
+  EXPECT_EQ(
+      db_->QueryColumn("SELECT COUNT(*) FROM audit_log WHERE action = 'mapping.import'").at(0),
+      "1");
   EXPECT_EQ(Cli({"mappings", "import", "--tenant", "Nobody", file}).exit_code, 1);
 }
 
 TEST(CliFailureTest, HelpListsEveryCommand) {
   auto r = RunProcess({BinaryPath(), "--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* cmd : {"serve", "migrate", "tenant", "user", "--db"}) {
+  for (const char* cmd : {"serve", "migrate", "tenant", "user", "mappings", "--db"}) {
     EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
   }
 }
