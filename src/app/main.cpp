@@ -61,12 +61,14 @@ int main(int argc, char** argv) {
       ->add_flag("--secure-cookies", serve_options.secure_cookies,
                  "Mark the session cookie Secure (when served over HTTPS)")
       ->envname("AVNI_INT_SECURE_COOKIES");
-  serve->add_option("--session-idle-minutes", serve_options.session_idle_minutes,
-                    "A session ends after this long unused")
+  serve
+      ->add_option("--session-idle-minutes", serve_options.session_idle_minutes,
+                   "A session ends after this long unused")
       ->check(CLI::Range(1, 60 * 24 * 30))
       ->capture_default_str();
-  serve->add_option("--session-max-hours", serve_options.session_max_hours,
-                    "A session ends this long after sign-in, used or not")
+  serve
+      ->add_option("--session-max-hours", serve_options.session_max_hours,
+                   "A session ends this long after sign-in, used or not")
       ->check(CLI::Range(1, 24 * 365))
       ->capture_default_str();
   serve->callback([&] { exit_code = app::Serve(global, serve_options); });

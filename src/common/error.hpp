@@ -11,12 +11,12 @@ namespace avni {
 enum class ErrorCode {
   kInvalidArgument,  // the caller's input is wrong; the message names the field
   kNotFound,
-  kConflict,         // a uniqueness or state rule would be broken
+  kConflict,  // a uniqueness or state rule would be broken
   kUnauthenticated,
   kForbidden,
   kFailedPrecondition,  // the system is not in a state to do this (e.g. schema too new)
-  kRateLimited,      // too many attempts; the message says when to try again
-  kUnavailable,      // a dependency (database, remote server) cannot be reached now
+  kRateLimited,         // too many attempts; the message says when to try again
+  kUnavailable,         // a dependency (database, remote server) cannot be reached now
   kInternal,
 };
 

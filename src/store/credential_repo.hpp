@@ -44,8 +44,8 @@ class ApiKeyRepo {
   ApiKeyRepo(SqlContext& ctx, TenantId tenant) : ctx_(ctx), tenant_(tenant) {}
 
   // Errors: invalid_argument (empty name), conflict (name taken in this tenant).
-  Result<ApiKey> Create(std::string_view name, std::string_view prefix,
-                        std::string_view key_hash, Role role, std::optional<RowId> created_by);
+  Result<ApiKey> Create(std::string_view name, std::string_view prefix, std::string_view key_hash,
+                        Role role, std::optional<RowId> created_by);
   Result<ApiKey> Get(RowId id);
   // Newest first, revoked ones included.
   Result<std::vector<ApiKey>> List();

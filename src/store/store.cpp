@@ -121,9 +121,9 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view text, StoreOptions o
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
     if (!std::filesystem::is_directory(folder)) {
-      return Fail(Error::Unavailable(fmt::format(
-          "cannot create the data folder {}: {}; create it or point --db elsewhere",
-          folder.string(), ec ? ec.message() : "not a folder")));
+      return Fail(Error::Unavailable(
+          fmt::format("cannot create the data folder {}: {}; create it or point --db elsewhere",
+                      folder.string(), ec ? ec.message() : "not a folder")));
     }
     if (::access(folder.c_str(), W_OK) != 0) {
       return Fail(Error::Unavailable(fmt::format(
@@ -131,8 +131,8 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view text, StoreOptions o
           folder.string())));
     }
     if (std::filesystem::exists(path) && ::access(path.c_str(), W_OK) != 0) {
-      return Fail(Error::Unavailable(fmt::format(
-          "the database file {} is not writable; fix its permissions", path.string())));
+      return Fail(Error::Unavailable(
+          fmt::format("the database file {} is not writable; fix its permissions", path.string())));
     }
   }
 
@@ -141,8 +141,9 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view text, StoreOptions o
     try {
       auto& sql = impl->pool.at(i);
       const soci::backend_factory& factory =
-          impl->dsn.backend == Backend::kSqlite ? static_cast<const soci::backend_factory&>(soci::sqlite3)
-                                                : soci::postgresql;
+          impl->dsn.backend == Backend::kSqlite
+              ? static_cast<const soci::backend_factory&>(soci::sqlite3)
+              : soci::postgresql;
       sql.open(factory, impl->dsn.connect);
       PrepareConnection(sql, impl->dsn.backend);
     } catch (const std::exception& e) {

@@ -127,18 +127,18 @@ TEST_P(AuthApiTest, PasswordChangeChecksTheOldOneAndEndsOtherSessions) {
   MakeUser("ana@example.org");
   const std::string laptop = SignIn("ana@example.org");
   const std::string phone = SignIn("ana@example.org");
-  Reply bad = Call("POST", "/api/v1/auth/password",
-                   json{{"current_password", "nope-nope"}, {"new_password", "password-456"}},
-                   phone);
+  Reply bad =
+      Call("POST", "/api/v1/auth/password",
+           json{{"current_password", "nope-nope"}, {"new_password", "password-456"}}, phone);
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.body["error"]["details"].value("field", ""), "current_password");
   Reply weak = Call("POST", "/api/v1/auth/password",
                     json{{"current_password", "password-123"}, {"new_password", "short"}}, phone);
   EXPECT_EQ(weak.status, 400);
   EXPECT_EQ(weak.body["error"]["details"].value("field", ""), "new_password");
-  Reply ok = Call("POST", "/api/v1/auth/password",
-                  json{{"current_password", "password-123"}, {"new_password", "password-456"}},
-                  phone);
+  Reply ok =
+      Call("POST", "/api/v1/auth/password",
+           json{{"current_password", "password-123"}, {"new_password", "password-456"}}, phone);
   ASSERT_EQ(ok.status, 200) << ok.raw;
   EXPECT_EQ(ok.body.value("other_sessions_ended", -1), 1);
   EXPECT_EQ(Call("GET", "/api/v1/me", std::nullopt, laptop).status, 401);

@@ -18,8 +18,7 @@ class ApiCoreTest : public ApiTest {
     EXPECT_EQ(r.status, 400) << body << " -> " << r.raw;
     EXPECT_EQ(r.error_code(), "invalid_argument") << r.raw;
     EXPECT_EQ(r.body["error"]["details"].value("field", ""), field) << r.raw;
-    EXPECT_NE(r.body["error"].value("message", "").find(message_part), std::string::npos)
-        << r.raw;
+    EXPECT_NE(r.body["error"].value("message", "").find(message_part), std::string::npos) << r.raw;
   }
 };
 

@@ -55,7 +55,8 @@ class CliTest : public ::testing::TestWithParam<store::Backend> {
 };
 
 // Starts `serve --port 0` and returns it with the port it printed.
-std::optional<std::pair<BackgroundProcess, int>> StartServer(const std::vector<std::string>& extra) {
+std::optional<std::pair<BackgroundProcess, int>> StartServer(
+    const std::vector<std::string>& extra) {
   std::vector<std::string> argv{BinaryPath(), "serve", "--port", "0"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   auto server = BackgroundProcess::Start(argv, {"AVNI_INT_SECRET_KEY="});
@@ -121,9 +122,9 @@ TEST_P(CliTest, TenantCreateListAndDuplicate) {
 
 TEST_P(CliTest, UserCreateReadsThePasswordFromStdinAndStoresOnlyAnArgon2Hash) {
   ASSERT_EQ(Cli({"tenant", "create", "JSS"}).exit_code, 0);
-  auto created = Cli({"user", "create", "--email", "Admin@Example.org", "--tenant", "JSS",
-                      "--role", "editor"},
-                     "a-long-password\n");
+  auto created =
+      Cli({"user", "create", "--email", "Admin@Example.org", "--tenant", "JSS", "--role", "editor"},
+          "a-long-password\n");
   ASSERT_EQ(created.exit_code, 0) << created.err;
   const auto hash = db_->QueryColumn("SELECT password_hash FROM users").at(0);
   EXPECT_TRUE(hash.starts_with("$argon2id$")) << hash;
@@ -143,7 +144,8 @@ TEST_P(CliTest, UserCreateReadsThePasswordFromStdinAndStoresOnlyAnArgon2Hash) {
 }
 
 TEST_P(CliTest, UserCreateWithAnUnknownTenantLeavesNoUserBehind) {
-  auto created = Cli({"user", "create", "--email", "a@b.org", "--tenant", "Nope"}, "long-enough-pw\n");
+  auto created =
+      Cli({"user", "create", "--email", "a@b.org", "--tenant", "Nope"}, "long-enough-pw\n");
   EXPECT_EQ(created.exit_code, 1);
   EXPECT_NE(created.err.find("no tenant named 'Nope'"), std::string::npos) << created.err;
   EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM users").at(0), "0");
@@ -168,7 +170,8 @@ TEST_P(CliTest, BadUserInputIsNamedAndWritesNothing) {
 
 TEST_P(CliTest, ASchemaNewerThanTheBinaryStopsServeWithOneClearLine) {
   ASSERT_EQ(Cli({"migrate"}).exit_code, 0);
-  db_->Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (42, 'future', 0)");
+  db_->Execute(
+      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (42, 'future', 0)");
   auto serve = Cli({"serve", "--port", "0"});
   EXPECT_EQ(serve.exit_code, 1);
   EXPECT_NE(serve.err.find("schema is at version 42"), std::string::npos) << serve.err;
@@ -178,7 +181,8 @@ TEST_P(CliTest, ASchemaNewerThanTheBinaryStopsServeWithOneClearLine) {
 TEST_P(CliTest, SecretKeyFileIsCreatedOnFirstStartOwnerOnly) {
   ASSERT_EQ(Cli({"migrate"}).exit_code, 0);
   const auto key = std::filesystem::status(dir_ + "/secret.key");
-  EXPECT_EQ(key.permissions(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_EQ(key.permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 AVNI_ON_EVERY_BACKEND(CliTest);
@@ -188,9 +192,9 @@ AVNI_ON_EVERY_BACKEND(CliTest);
 TEST(CliFailureTest, WrongDsnIsOneLineNamingTheOptionAndWritesNothing) {
   char tmpl[] = "/tmp/avni-cli-XXXXXX";
   const std::string dir = ::mkdtemp(tmpl);
-  auto r = RunProcess({BinaryPath(), "migrate", "--db", "mysql://x/y", "--secret-key-file",
-                       dir + "/k/secret.key"},
-                      "", {"AVNI_INT_SECRET_KEY="});
+  auto r = RunProcess(
+      {BinaryPath(), "migrate", "--db", "mysql://x/y", "--secret-key-file", dir + "/k/secret.key"},
+      "", {"AVNI_INT_SECRET_KEY="});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_NE(r.err.find("unknown database kind 'mysql'"), std::string::npos) << r.err;
@@ -200,8 +204,9 @@ TEST(CliFailureTest, WrongDsnIsOneLineNamingTheOptionAndWritesNothing) {
 }
 
 TEST(CliFailureTest, UnreachablePostgresSaysWhereAndHowToFix) {
-  auto r = RunProcess({BinaryPath(), "migrate", "--db", "postgresql://avni:pw-secret@127.0.0.1:1/avni"},
-                      "", {"AVNI_INT_SECRET_KEY=0101010101010101010101010101010101010101010101010101010101010101"});
+  auto r = RunProcess(
+      {BinaryPath(), "migrate", "--db", "postgresql://avni:pw-secret@127.0.0.1:1/avni"}, "",
+      {"AVNI_INT_SECRET_KEY=0101010101010101010101010101010101010101010101010101010101010101"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("cannot connect to PostgreSQL at postgresql://avni@127.0.0.1:1/avni"),
             std::string::npos)
@@ -249,9 +254,10 @@ TEST(CliFailureTest, ReadOnlyDataFolderIsReportedWithTheFix) {
   std::filesystem::permissions(dir, std::filesystem::perms::owner_all |
                                         std::filesystem::perms::others_read |
                                         std::filesystem::perms::others_exec);
-  auto r = RunProcess({"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                       BinaryPath(), "migrate", "--db", "sqlite:" + dir + "/integrator.db"},
-                      "", {"AVNI_INT_SECRET_KEY=0101010101010101010101010101010101010101010101010101010101010101"});
+  auto r = RunProcess(
+      {"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", BinaryPath(),
+       "migrate", "--db", "sqlite:" + dir + "/integrator.db"},
+      "", {"AVNI_INT_SECRET_KEY=0101010101010101010101010101010101010101010101010101010101010101"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("is not writable"), std::string::npos) << r.err;
   EXPECT_TRUE(std::filesystem::is_empty(dir));

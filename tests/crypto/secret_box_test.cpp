@@ -76,7 +76,8 @@ TEST(SecretBoxTest, LoadCreatesAKeyFileReadableOnlyByItsOwnerAndReusesIt) {
 
 TEST(SecretBoxTest, EnvironmentKeyWinsAndABadOneIsNamed) {
   TempDir dir;
-  setenv("AVNI_INT_SECRET_KEY", "0101010101010101010101010101010101010101010101010101010101010101", 1);
+  setenv("AVNI_INT_SECRET_KEY", "0101010101010101010101010101010101010101010101010101010101010101",
+         1);
   auto box = SecretBox::Load(dir.path() / "unused.key");
   ASSERT_TRUE(box.has_value());
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "unused.key"));

@@ -41,7 +41,8 @@ TEST_P(MigrationTest, EveryTableOfTheSchemaExists) {
 
 TEST_P(MigrationTest, ASchemaNewerThanTheBinaryIsRefusedWithAClearMessage) {
   store_.reset();
-  db_->Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)");
+  db_->Execute(
+      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)");
   auto reopened = Store::Open(db_->dsn());
   ASSERT_FALSE(reopened.has_value());
   EXPECT_EQ(reopened.error().code, ErrorCode::kFailedPrecondition);
@@ -106,7 +107,8 @@ TEST_P(MigrationTest, AFailingMigrationRollsBackWholeAndKeepsTheOnesBefore) {
     store::ApplyMigrations(sql, GetParam(), migrations, clock_.Now());
     FAIL() << "the bad migration did not fail";
   } catch (const soci::soci_error& e) {
-    EXPECT_NE(std::string(e.what()).find("migration " + std::to_string(base + 2) + " (bad) failed "
+    EXPECT_NE(std::string(e.what()).find("migration " + std::to_string(base + 2) +
+                                         " (bad) failed "
                                          "and was rolled back"),
               std::string::npos)
         << e.what();
@@ -130,8 +132,9 @@ TEST(DsnTest, UnreachablePostgresIsUnavailableAndHidesThePassword) {
   auto s = Store::Open("postgresql://avni:hunter2secret@127.0.0.1:1/avni");
   ASSERT_FALSE(s.has_value());
   EXPECT_EQ(s.error().code, ErrorCode::kUnavailable);
-  EXPECT_NE(s.error().message.find("cannot connect to PostgreSQL at postgresql://avni@127.0.0.1:1/avni"),
-            std::string::npos)
+  EXPECT_NE(
+      s.error().message.find("cannot connect to PostgreSQL at postgresql://avni@127.0.0.1:1/avni"),
+      std::string::npos)
       << s.error().message;
   EXPECT_EQ(s.error().message.find("hunter2secret"), std::string::npos);
 }

@@ -1,8 +1,8 @@
 #pragma once
 
 #include <memory>
-#include <ostream>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -47,7 +47,7 @@ bool PostgresRequired();
 }  // namespace avni::testing
 
 // Instantiates a value-parameterised suite once per backend: every case runs on both.
-#define AVNI_ON_EVERY_BACKEND(Suite)                                                     \
+#define AVNI_ON_EVERY_BACKEND(Suite)                                                         \
   INSTANTIATE_TEST_SUITE_P(                                                                  \
       Backends, Suite,                                                                       \
       ::testing::Values(::avni::store::Backend::kSqlite, ::avni::store::Backend::kPostgres), \

@@ -38,8 +38,8 @@ Result<Response> Login(Services& services, Request& request) {
     }
     return res;
   }
-  const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(
-      login->session.expires_at - services.clock.Now());
+  const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(login->session.expires_at -
+                                                                        services.clock.Now());
   Response res = JsonResponse(200, {{"token", login->token},
                                     {"csrf_token", login->csrf_token},
                                     {"expires_at", TimeJson(login->session.expires_at)},
@@ -50,8 +50,9 @@ Result<Response> Login(Services& services, Request& request) {
 
 Result<Response> Logout(Services& services, Request& request) {
   if (request.principal.api_key) {
-    return Fail(Error::InvalidArgument("Authorization", "an API key has no session to end; "
-                                                        "revoke the key instead"));
+    return Fail(Error::InvalidArgument("Authorization",
+                                       "an API key has no session to end; "
+                                       "revoke the key instead"));
   }
   const std::string token = PresentedToken(request);
   if (auto done = services.auth.Logout(token); !done) return Fail(done.error());
@@ -66,15 +67,15 @@ Result<Response> Me(Services& services, Request& request) {
     auto tenant = services.store.Read(
         [&](store::Tx& tx) { return tx.tenants().Get(who.api_key->tenant_id); });
     if (!tenant) return Fail(tenant.error());
-    return JsonResponse(200, {{"api_key",
-                               {{"id", who.api_key->id},
-                                {"name", who.api_key->name},
-                                {"tenant_id", who.api_key->tenant_id.value},
-                                {"role", ToString(who.api_key->role)}}},
-                              {"memberships",
-                               nlohmann::json::array({{{"tenant_id", tenant->id.value},
-                                                       {"tenant_name", tenant->name},
-                                                       {"role", ToString(who.api_key->role)}}})}});
+    return JsonResponse(
+        200, {{"api_key",
+               {{"id", who.api_key->id},
+                {"name", who.api_key->name},
+                {"tenant_id", who.api_key->tenant_id.value},
+                {"role", ToString(who.api_key->role)}}},
+              {"memberships", nlohmann::json::array({{{"tenant_id", tenant->id.value},
+                                                      {"tenant_name", tenant->name},
+                                                      {"role", ToString(who.api_key->role)}}})}});
   }
   auto rows = services.store.Read([&](store::Tx& tx) -> Result<nlohmann::json> {
     auto memberships = tx.users().Memberships(who.user->id);
@@ -147,12 +148,12 @@ void AddAuthRoutes(std::vector<Route>& routes, Services& services) {
   routes.push_back({"POST", "/api/v1/auth/login", Access::kPublic, bind(Login),
                     "Sign in with email and password; returns a session token and sets the "
                     "session cookie"});
-  routes.push_back({"POST", "/api/v1/auth/logout", Access::kSignedIn, bind(Logout),
-                    "End this session"});
+  routes.push_back(
+      {"POST", "/api/v1/auth/logout", Access::kSignedIn, bind(Logout), "End this session"});
   routes.push_back({"POST", "/api/v1/auth/password", Access::kSignedIn, bind(ChangePassword),
                     "Change one's own password; ends one's other sessions"});
-  routes.push_back({"GET", "/api/v1/me", Access::kSignedIn, bind(Me),
-                    "The caller, their tenants and roles"});
+  routes.push_back(
+      {"GET", "/api/v1/me", Access::kSignedIn, bind(Me), "The caller, their tenants and roles"});
 }
 
 }  // namespace avni::api

@@ -23,9 +23,12 @@ nlohmann::json UserJson(const User& user) {
 }
 
 nlohmann::json TenantJson(const Tenant& tenant) {
-  return {{"id", tenant.id.value},     {"uuid", tenant.uuid},
-          {"name", tenant.name},       {"type", tenant.type},
-          {"active", tenant.active},   {"created_at", TimeJson(tenant.created_at)},
+  return {{"id", tenant.id.value},
+          {"uuid", tenant.uuid},
+          {"name", tenant.name},
+          {"type", tenant.type},
+          {"active", tenant.active},
+          {"created_at", TimeJson(tenant.created_at)},
           {"updated_at", TimeJson(tenant.updated_at)}};
 }
 
@@ -38,8 +41,8 @@ Result<RowId> IdParam(const Request& request, const std::string& name) {
   RowId id = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    return Fail(Error::InvalidArgument(name, fmt::format("{} must be a numeric id, not '{}'",
-                                                         name, text)));
+    return Fail(
+        Error::InvalidArgument(name, fmt::format("{} must be a numeric id, not '{}'", name, text)));
   }
   return id;
 }
