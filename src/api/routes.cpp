@@ -15,6 +15,9 @@ std::vector<Route> AllRoutes(Services& services) {
   AddMappingTransferRoutes(routes, services);
   AddMappingRoutes(routes, services);
   AddBundleRoutes(routes, services);
+  AddErrorRecordRoutes(routes, services);
+  AddErrorTypeRoutes(routes, services);
+  AddSyncStatusRoutes(routes, services);
   AddOpenApiRoutes(routes, services);
   return routes;
 }

@@ -29,6 +29,11 @@ void AddMappingTransferRoutes(std::vector<Route>& routes, Services& services);
 void AddMappingRoutes(std::vector<Route>& routes, Services& services);
 // A tenant's bundle: export and import (bundle.cpp).
 void AddBundleRoutes(std::vector<Route>& routes, Services& services);
+// Error records and their actions (error_records.cpp), error types (error_types.cpp), and the
+// cursors of the tenant's flows (sync_status.cpp).
+void AddErrorRecordRoutes(std::vector<Route>& routes, Services& services);
+void AddErrorTypeRoutes(std::vector<Route>& routes, Services& services);
+void AddSyncStatusRoutes(std::vector<Route>& routes, Services& services);
 void AddOpenApiRoutes(std::vector<Route>& routes, Services& services);
 
 }  // namespace avni::api

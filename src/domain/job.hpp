@@ -31,6 +31,12 @@ struct RunCounts {
   std::int64_t skipped = 0;
 };
 
+// A run's counts for one entity type.
+struct EntityRunCounts {
+  std::string entity_type;
+  RunCounts counts;
+};
+
 // One execution of a job.
 struct Run {
   RowId id = 0;

@@ -31,4 +31,14 @@ struct SyncStatus {
   Timestamp updated_at;
 };
 
+// Lets one runner at a time (a main flow, reprocessing, a cursor change) work on a tenant's
+// entity type, until expires_at; the runner renews it while it works.
+struct FlowLock {
+  TenantId tenant_id;
+  std::string entity_type;
+  std::string owner;
+  Timestamp acquired_at;
+  Timestamp expires_at;
+};
+
 }  // namespace avni

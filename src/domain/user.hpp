@@ -12,7 +12,7 @@ namespace avni {
 // A person who signs in. Users are global; what they may do per tenant is a Membership.
 struct User {
   RowId id = 0;
-  std::string email;  // stored lower-case; unique
+  std::string email;          // stored lower-case; unique
   std::string password_hash;  // argon2id, libsodium's string form
   bool is_super_admin = false;
   bool active = true;

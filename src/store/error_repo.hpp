@@ -22,12 +22,30 @@ struct Failure {
   std::optional<Timestamp> next_attempt_at;
 };
 
+// Which error records a list, count or bulk action covers. Every field narrows; none set
+// means all of the tenant's records.
 struct ErrorRecordFilter {
   std::optional<std::string> entity_type;
   std::optional<RowId> error_type_id;
+  bool unclassified = false;  // only records of no error type (the default type)
   std::optional<bool> processing_disabled;
+  // Contained in one of the record's log messages, case-insensitive; % and _ match themselves.
+  std::optional<std::string> text;
+  std::optional<Timestamp> seen_from;  // last_seen_at >= seen_from
+  std::optional<Timestamp> seen_to;    // last_seen_at < seen_to
+  std::vector<RowId> ids;              // when not empty, only these (at most 1000)
   int limit = 1000;
   int offset = 0;
+};
+
+// An error record as administrators see it: with its type and latest log entry.
+struct ErrorRecordDetail {
+  ErrorRecord record;
+  std::string error_type_name;                           // empty when unclassified
+  FollowUpStep follow_up_step = FollowUpStep::kProcess;  // kProcess when unclassified
+  std::string message;                                   // the latest log entry's
+  std::string body;                                      // the latest log entry's
+  std::int64_t occurrences = 0;                          // sum of the log entries' counts
 };
 
 // A tenant's error types, error records and their logs.
@@ -54,6 +72,24 @@ class ErrorRepo {
   // In the order first seen (then id).
   Result<std::vector<ErrorRecord>> List(const ErrorRecordFilter& filter);
   Result<std::int64_t> Count(const ErrorRecordFilter& filter);
+  // As List (same order, limit and offset), with type and latest log entry.
+  Result<std::vector<ErrorRecordDetail>> ListDetailed(const ErrorRecordFilter& filter);
+  // Records the errors job should retry now: of the entity type, processing enabled, not of a
+  // Terminal type, next_attempt_at absent or <= now; in the order first seen, then id.
+  Result<std::vector<ErrorRecord>> ListDue(std::string_view entity_type, Timestamp now, int limit);
+
+  // Bulk actions over a filter (limit and offset ignored); each answers how many records it
+  // changed. ScheduleNowWhere makes the enabled matching records due now (next_attempt_at =
+  // now); disabled ones and those of a Terminal type (never retried) are left alone.
+  Result<std::int64_t> SetProcessingDisabledWhere(const ErrorRecordFilter& filter, bool disabled);
+  Result<std::int64_t> ScheduleNowWhere(const ErrorRecordFilter& filter);
+  Result<std::int64_t> DeleteWhere(const ErrorRecordFilter& filter);
+
+  // Reclassification after the tenant's error types changed. SetType sets a record's type
+  // (nullopt: unclassified); DetachType unlinks a type from every record and log entry so
+  // that it can be deleted. Errors: not_found (record or type).
+  Status SetType(RowId id, std::optional<RowId> error_type_id);
+  Status DetachType(RowId error_type_id);
   Status SetProcessingDisabled(RowId id, bool disabled);
   // Counts one more processing attempt and when the next one may be.
   Status NoteAttempt(RowId id, std::optional<Timestamp> next_attempt_at);

@@ -28,6 +28,14 @@ class JobRepo {
   Result<Run> StartRun(RowId job_id, std::string_view instance);
   Result<Run> FinishRun(RowId run_id, RunStatus status, const RunCounts& counts,
                         std::string_view message);
+  // Ends a run, keeping the counts AddRunCounts gathered. Errors: invalid_argument (running).
+  Result<Run> EndRun(RowId run_id, RunStatus status, std::string_view message);
+  // Adds one page's counts of an entity type to the run: to its row for that entity type
+  // (created on first use) and to the run's totals. Errors: not_found (run), invalid_argument
+  // (negative counts, empty entity type).
+  Status AddRunCounts(RowId run_id, std::string_view entity_type, const RunCounts& counts);
+  // The run's counts per entity type, ordered by entity type.
+  Result<std::vector<EntityRunCounts>> ListRunCounts(RowId run_id);
   Result<Run> GetRun(RowId run_id);
   // Newest first; all jobs when job_id is empty.
   Result<std::vector<Run>> ListRuns(std::optional<RowId> job_id, int limit, int offset);

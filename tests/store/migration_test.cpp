@@ -31,10 +31,10 @@ TEST_P(MigrationTest, OpenAppliesEveryMigrationOnce) {
 }
 
 TEST_P(MigrationTest, EveryTableOfTheSchemaExists) {
-  for (const char* table :
-       {"tenants", "tenant_config", "users", "memberships", "mapping_groups", "mapping_types",
-        "mappings", "entity_links", "sync_status", "error_types", "error_records",
-        "error_record_log", "jobs", "runs", "leases", "audit_log"}) {
+  for (const char* table : {"tenants", "tenant_config", "users", "memberships", "mapping_groups",
+                            "mapping_types", "mappings", "entity_links", "sync_status",
+                            "error_types", "error_records", "error_record_log", "jobs", "runs",
+                            "leases", "audit_log", "flow_locks", "run_entity_counts"}) {
     EXPECT_EQ(db_->QueryColumn(std::string("SELECT COUNT(*) FROM ") + table).at(0), "0") << table;
   }
 }

@@ -3,34 +3,28 @@
 #include <fmt/format.h>
 
 #include <stdexcept>
-#include <tuple>
 
 #include "crypto/password.hpp"
+#include "store/sql/error_rows.hpp"
 #include "store/sql/sql_context.hpp"
 
 namespace avni::store {
 namespace {
 
+using error_sql::ErrorRecordRow;
+using error_sql::RecordNotFound;
+using error_sql::SelectRecords;
+using error_sql::ToNullable;
+using error_sql::TypeNotFound;
+
 constexpr std::size_t kMaxName = 200;
 constexpr std::size_t kMaxUuid = 100;
 constexpr std::size_t kMaxEntityType = 200;
 constexpr std::size_t kMaxEntityId = 1000;
-constexpr int kMaxLimit = 10000;
 
 constexpr const char* kSelectType =
     "SELECT id, tenant_id, uuid, name, operator, value, follow_up_step, priority "
     "FROM error_types ";
-
-constexpr const char* kSelectRecord =
-    "SELECT id, tenant_id, entity_type, entity_id, error_type_id, processing_disabled, attempts, "
-    "first_seen_at, last_seen_at, next_attempt_at FROM error_records ";
-
-// Each optional filter is off when its flag is 1, so one statement with a fixed list of
-// bound parameters serves every combination.
-constexpr const char* kFilterWhere =
-    "WHERE tenant_id = :tenant AND (:all_types = 1 OR entity_type = :type) "
-    "AND (:all_error_types = 1 OR error_type_id = :error_type) "
-    "AND (:all_states = 1 OR processing_disabled = :disabled) ";
 
 struct TypeRow {
   long long id = 0, tenant_id = 0;
@@ -60,42 +54,6 @@ struct TypeRow {
   }
 };
 
-struct RecordRow {
-  long long id = 0, tenant_id = 0;
-  std::string entity_type, entity_id;
-  NullableInt64 error_type_id;
-  int processing_disabled = 0, attempts = 0;
-  long long first_seen_at = 0, last_seen_at = 0;
-  NullableInt64 next_attempt_at;
-
-  void Bind(soci::statement& st) {
-    st.exchange(soci::into(id));
-    st.exchange(soci::into(tenant_id));
-    st.exchange(soci::into(entity_type));
-    st.exchange(soci::into(entity_id));
-    st.exchange(soci::into(error_type_id.value, error_type_id.ind));
-    st.exchange(soci::into(processing_disabled));
-    st.exchange(soci::into(attempts));
-    st.exchange(soci::into(first_seen_at));
-    st.exchange(soci::into(last_seen_at));
-    st.exchange(soci::into(next_attempt_at.value, next_attempt_at.ind));
-  }
-  ErrorRecord ToRecord() const {
-    ErrorRecord r;
-    r.id = id;
-    r.tenant_id = TenantId{tenant_id};
-    r.entity_type = entity_type;
-    r.entity_id = entity_id;
-    r.error_type_id = error_type_id.get();
-    r.processing_disabled = processing_disabled != 0;
-    r.attempts = attempts;
-    r.first_seen_at = AtMillis(first_seen_at);
-    r.last_seen_at = AtMillis(last_seen_at);
-    if (auto next = next_attempt_at.get()) r.next_attempt_at = AtMillis(*next);
-    return r;
-  }
-};
-
 struct LogRow {
   long long id = 0, error_record_id = 0;
   NullableInt64 error_type_id;
@@ -119,32 +77,10 @@ struct LogRow {
   }
 };
 
-NullableInt64 ToNullable(std::optional<std::int64_t> v) {
-  return v ? NullableInt64{*v, soci::i_ok} : NullableInt64{};
-}
-NullableInt64 ToNullable(std::optional<Timestamp> t) {
-  return t ? NullableInt64{Millis(*t), soci::i_ok} : NullableInt64{};
-}
-
 Status CheckType(const ErrorType& type) {
   if (auto ok = CheckText("name", type.name, kMaxName); !ok) return ok;
   if (!type.uuid.empty()) return CheckText("uuid", type.uuid, kMaxUuid);
   return {};
-}
-
-Error TypeNotFound(RowId id) {
-  return Error::NotFound(fmt::format("no error type with id {}", id));
-}
-Error RecordNotFound(RowId id) {
-  return Error::NotFound(fmt::format("no error record with id {}", id));
-}
-
-// The bound values of kFilterWhere, in placeholder order.
-auto FilterParams(RowId tenant, const ErrorRecordFilter& f) {
-  return std::make_tuple(tenant, f.entity_type ? 0 : 1, f.entity_type.value_or(""),
-                         f.error_type_id ? 0 : 1, f.error_type_id.value_or(0),
-                         f.processing_disabled ? 0 : 1,
-                         f.processing_disabled.value_or(false) ? 1 : 0);
 }
 
 }  // namespace
@@ -310,54 +246,20 @@ Result<ErrorRecord> ErrorRepo::RecordFailure(const Failure& failure) {
 }
 
 Result<ErrorRecord> ErrorRepo::Get(RowId id) {
-  auto row = QueryOne<RecordRow>(
-      ctx_.sql, std::string(kSelectRecord) + "WHERE tenant_id = :tenant AND id = :id",
-      tenant_.value, id);
+  auto row = QueryOne<ErrorRecordRow>(
+      ctx_.sql, SelectRecords() + "WHERE tenant_id = :tenant AND id = :id", tenant_.value, id);
   if (!row) return Fail(RecordNotFound(id));
   return row->ToRecord();
 }
 
 Result<std::optional<ErrorRecord>> ErrorRepo::Find(std::string_view entity_type,
                                                    std::string_view entity_id) {
-  auto row = QueryOne<RecordRow>(
+  auto row = QueryOne<ErrorRecordRow>(
       ctx_.sql,
-      std::string(kSelectRecord) +
-          "WHERE tenant_id = :tenant AND entity_type = :type AND entity_id = :entity",
+      SelectRecords() + "WHERE tenant_id = :tenant AND entity_type = :type AND entity_id = :entity",
       tenant_.value, std::string(entity_type), std::string(entity_id));
   if (!row) return std::optional<ErrorRecord>();
   return std::optional<ErrorRecord>(row->ToRecord());
-}
-
-Result<std::vector<ErrorRecord>> ErrorRepo::List(const ErrorRecordFilter& filter) {
-  if (filter.limit < 1 || filter.limit > kMaxLimit) {
-    return Fail(Error::InvalidArgument(
-        "limit", fmt::format("limit must be between 1 and {}, not {}", kMaxLimit, filter.limit)));
-  }
-  if (filter.offset < 0) {
-    return Fail(Error::InvalidArgument(
-        "offset", fmt::format("offset must not be negative, not {}", filter.offset)));
-  }
-  const std::string query = std::string(kSelectRecord) + kFilterWhere +
-                            "ORDER BY first_seen_at, id LIMIT :limit OFFSET :offset";
-  std::vector<ErrorRecord> out;
-  std::apply(
-      [&](const auto&... params) {
-        for (const auto& row :
-             QueryAll<RecordRow>(ctx_.sql, query, params..., filter.limit, filter.offset)) {
-          out.push_back(row.ToRecord());
-        }
-      },
-      FilterParams(tenant_.value, filter));
-  return out;
-}
-
-Result<std::int64_t> ErrorRepo::Count(const ErrorRecordFilter& filter) {
-  const std::string query = std::string("SELECT COUNT(*) FROM error_records ") + kFilterWhere;
-  return std::apply(
-      [&](const auto&... params) {
-        return QueryValue<long long>(ctx_.sql, query, params...).value_or(0);
-      },
-      FilterParams(tenant_.value, filter));
 }
 
 Status ErrorRepo::SetProcessingDisabled(RowId id, bool disabled) {

@@ -10,6 +10,7 @@ namespace {
 constexpr std::size_t kMaxName = 100;
 constexpr std::size_t kMaxCron = 200;
 constexpr std::size_t kMaxTimezone = 100;
+constexpr std::size_t kMaxEntityType = 200;
 
 constexpr const char* kSelectJob =
     "SELECT id, tenant_id, name, cron, enabled, timezone, settings FROM jobs "
@@ -80,6 +81,19 @@ struct RunRow {
   }
 };
 
+struct EntityCountsRow {
+  std::string entity_type;
+  long long read = 0, written = 0, failed = 0, skipped = 0;
+
+  void Bind(soci::statement& st) {
+    st.exchange(soci::into(entity_type));
+    st.exchange(soci::into(read));
+    st.exchange(soci::into(written));
+    st.exchange(soci::into(failed));
+    st.exchange(soci::into(skipped));
+  }
+};
+
 struct LeaseRow {
   long long tenant_id = 0, job_id = 0;
   std::string owner;
@@ -99,6 +113,21 @@ Error NoJobNamed(std::string_view name) {
   return Error::NotFound(fmt::format("no job named '{}'", name));
 }
 Error NoRun(RowId id) { return Error::NotFound(fmt::format("no run with id {}", id)); }
+
+Status CheckCounts(const RunCounts& counts) {
+  if (counts.read < 0 || counts.written < 0 || counts.failed < 0 || counts.skipped < 0) {
+    return Fail(Error::InvalidArgument("counts", "run counts must not be negative"));
+  }
+  return {};
+}
+
+Status CheckFinished(RunStatus status) {
+  if (status == RunStatus::kRunning) {
+    return Fail(Error::InvalidArgument(
+        "status", "a finished run's status must be succeeded, failed or cancelled"));
+  }
+  return {};
+}
 
 Status CheckPage(int limit, int offset) {
   if (limit < 1) return Fail(Error::InvalidArgument("limit", "limit must be at least 1"));
@@ -178,13 +207,8 @@ Result<Run> JobRepo::StartRun(RowId job_id, std::string_view instance) {
 
 Result<Run> JobRepo::FinishRun(RowId run_id, RunStatus status, const RunCounts& counts,
                                std::string_view message) {
-  if (status == RunStatus::kRunning) {
-    return Fail(Error::InvalidArgument(
-        "status", "a finished run's status must be succeeded, failed or cancelled"));
-  }
-  if (counts.read < 0 || counts.written < 0 || counts.failed < 0 || counts.skipped < 0) {
-    return Fail(Error::InvalidArgument("counts", "run counts must not be negative"));
-  }
+  if (auto ok = CheckFinished(status); !ok) return Fail(ok.error());
+  if (auto ok = CheckCounts(counts); !ok) return Fail(ok.error());
   const long long read = counts.read, written = counts.written, failed = counts.failed,
                   skipped = counts.skipped;
   if (Exec(ctx_.sql,
@@ -196,6 +220,59 @@ Result<Run> JobRepo::FinishRun(RowId run_id, RunStatus status, const RunCounts& 
     return Fail(NoRun(run_id));
   }
   return GetRun(run_id);
+}
+
+Result<Run> JobRepo::EndRun(RowId run_id, RunStatus status, std::string_view message) {
+  if (auto ok = CheckFinished(status); !ok) return Fail(ok.error());
+  if (Exec(ctx_.sql,
+           "UPDATE runs SET status = :status, finished_at = :now, message = :message "
+           "WHERE tenant_id = :tenant AND id = :id",
+           std::string(ToString(status)), ctx_.NowMillis(), std::string(message), tenant_.value,
+           run_id) == 0) {
+    return Fail(NoRun(run_id));
+  }
+  return GetRun(run_id);
+}
+
+Status JobRepo::AddRunCounts(RowId run_id, std::string_view entity_type, const RunCounts& counts) {
+  if (auto ok = CheckText("entity_type", entity_type, kMaxEntityType); !ok) return ok;
+  if (auto ok = CheckCounts(counts); !ok) return ok;
+  const long long read = counts.read, written = counts.written, failed = counts.failed,
+                  skipped = counts.skipped;
+  // The run's totals first: the tenant-scoped UPDATE is what proves the run is this tenant's
+  // (run_entity_counts can only refer to runs by id), so nothing is written for another's.
+  if (Exec(ctx_.sql,
+           "UPDATE runs SET read_count = read_count + :read, written_count = written_count + "
+           ":written, failed_count = failed_count + :failed, skipped_count = skipped_count + "
+           ":skipped WHERE tenant_id = :tenant AND id = :id",
+           read, written, failed, skipped, tenant_.value, run_id) == 0) {
+    return Fail(NoRun(run_id));
+  }
+  Exec(ctx_.sql,
+       "INSERT INTO run_entity_counts (tenant_id, run_id, entity_type, read_count, "
+       "written_count, failed_count, skipped_count) VALUES (:tenant, :run, :type, :read, "
+       ":written, :failed, :skipped) ON CONFLICT (run_id, entity_type) DO UPDATE SET "
+       "read_count = run_entity_counts.read_count + excluded.read_count, "
+       "written_count = run_entity_counts.written_count + excluded.written_count, "
+       "failed_count = run_entity_counts.failed_count + excluded.failed_count, "
+       "skipped_count = run_entity_counts.skipped_count + excluded.skipped_count",
+       tenant_.value, run_id, std::string(entity_type), read, written, failed, skipped);
+  return {};
+}
+
+Result<std::vector<EntityRunCounts>> JobRepo::ListRunCounts(RowId run_id) {
+  if (auto run = GetRun(run_id); !run) return Fail(run.error());
+  // Ordered by code point on both backends, whatever PostgreSQL's locale.
+  const std::string query = fmt::format(
+      "SELECT entity_type, read_count, written_count, failed_count, skipped_count FROM "
+      "run_entity_counts WHERE tenant_id = :tenant AND run_id = :run ORDER BY entity_type{}",
+      ctx_.backend == Backend::kPostgres ? " COLLATE \"C\"" : "");
+  std::vector<EntityRunCounts> out;
+  for (const auto& row : QueryAll<EntityCountsRow>(ctx_.sql, query, tenant_.value, run_id)) {
+    out.push_back(EntityRunCounts{row.entity_type,
+                                  RunCounts{row.read, row.written, row.failed, row.skipped}});
+  }
+  return out;
 }
 
 Result<Run> JobRepo::GetRun(RowId run_id) {

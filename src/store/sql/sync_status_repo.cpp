@@ -44,6 +44,33 @@ struct StatusRow {
   }
 };
 
+struct LockRow {
+  long long tenant_id = 0;
+  std::string entity_type, owner;
+  long long acquired_at = 0, expires_at = 0;
+
+  void Bind(soci::statement& st) {
+    st.exchange(soci::into(tenant_id));
+    st.exchange(soci::into(entity_type));
+    st.exchange(soci::into(owner));
+    st.exchange(soci::into(acquired_at));
+    st.exchange(soci::into(expires_at));
+  }
+};
+
+constexpr std::size_t kMaxOwner = 200;
+
+Status CheckLockArguments(std::string_view entity_type, std::string_view owner,
+                          std::chrono::milliseconds ttl) {
+  if (auto ok = CheckText("entity_type", entity_type, kMaxEntityType); !ok) return ok;
+  if (auto ok = CheckText("owner", owner, kMaxOwner); !ok) return ok;
+  if (ttl.count() <= 0) {
+    return Fail(Error::InvalidArgument(
+        "ttl", fmt::format("the lock's ttl must be positive, not {} ms", ttl.count())));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::optional<SyncStatus>> SyncStatusRepo::Get(std::string_view entity_type) {
@@ -110,6 +137,60 @@ Status SyncStatusRepo::Remove(std::string_view entity_type) {
         Error::NotFound(fmt::format("no watermark for {}; nothing to remove", entity_type)));
   }
   return {};
+}
+
+Result<bool> SyncStatusRepo::TryLock(std::string_view entity_type, std::string_view owner,
+                                     std::chrono::milliseconds ttl) {
+  if (auto ok = CheckLockArguments(entity_type, owner, ttl); !ok) return Fail(ok.error());
+  // Asked first so that an unknown tenant is not_found rather than a foreign-key failure,
+  // which would also spoil the rest of a PostgreSQL transaction.
+  if (auto ok = CheckTenantExists(ctx_, tenant_); !ok) return Fail(ok.error());
+  const long long now = ctx_.NowMillis();
+  // The approach of JobRepo::TryAcquire: one statement inserts the row when absent, takes it
+  // over when expired, extends it when already owner's, and leaves it alone otherwise.
+  // PostgreSQL locks the conflicting row before evaluating the WHERE and SQLite holds the
+  // write lock for the whole transaction, so the changed-row count says whether owner holds
+  // the lock now. An owner extending its own live lock keeps its acquired_at.
+  const long long changed = Exec(
+      ctx_.sql,
+      "INSERT INTO flow_locks (tenant_id, entity_type, owner, acquired_at, expires_at) VALUES "
+      "(:tenant, :type, :owner, :now, :expires) ON CONFLICT (tenant_id, entity_type) DO UPDATE "
+      "SET owner = excluded.owner, acquired_at = CASE WHEN flow_locks.owner = excluded.owner "
+      "AND flow_locks.expires_at > :now2 THEN flow_locks.acquired_at ELSE excluded.acquired_at "
+      "END, expires_at = excluded.expires_at "
+      "WHERE flow_locks.owner = excluded.owner OR flow_locks.expires_at <= :now3",
+      tenant_.value, std::string(entity_type), std::string(owner), now, now + ttl.count(), now,
+      now);
+  return changed > 0;
+}
+
+Result<bool> SyncStatusRepo::RenewLock(std::string_view entity_type, std::string_view owner,
+                                       std::chrono::milliseconds ttl) {
+  if (auto ok = CheckLockArguments(entity_type, owner, ttl); !ok) return Fail(ok.error());
+  const long long now = ctx_.NowMillis();
+  return Exec(ctx_.sql,
+              "UPDATE flow_locks SET expires_at = :expires WHERE tenant_id = :tenant AND "
+              "entity_type = :type AND owner = :owner AND expires_at > :now",
+              now + ttl.count(), tenant_.value, std::string(entity_type), std::string(owner),
+              now) > 0;
+}
+
+Status SyncStatusRepo::Unlock(std::string_view entity_type, std::string_view owner) {
+  Exec(ctx_.sql,
+       "DELETE FROM flow_locks WHERE tenant_id = :tenant AND entity_type = :type AND "
+       "owner = :owner",
+       tenant_.value, std::string(entity_type), std::string(owner));
+  return {};
+}
+
+Result<std::optional<FlowLock>> SyncStatusRepo::GetLock(std::string_view entity_type) {
+  auto row = QueryOne<LockRow>(ctx_.sql,
+                               "SELECT tenant_id, entity_type, owner, acquired_at, expires_at "
+                               "FROM flow_locks WHERE tenant_id = :tenant AND entity_type = :type",
+                               tenant_.value, std::string(entity_type));
+  if (!row) return std::optional<FlowLock>();
+  return std::optional<FlowLock>(FlowLock{TenantId{row->tenant_id}, row->entity_type, row->owner,
+                                          AtMillis(row->acquired_at), AtMillis(row->expires_at)});
 }
 
 }  // namespace avni::store

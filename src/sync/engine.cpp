@@ -1,0 +1,181 @@
+#include "sync/engine.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "sync/worker.hpp"
+
+namespace avni::sync {
+namespace {
+
+Cursor CursorOf(const std::optional<SyncStatus>& status) {
+  Cursor cursor;
+  if (!status) return cursor;
+  cursor.time = status->read_upto_time;
+  cursor.id = status->read_upto_id;
+  cursor.numeric = status->read_upto_numeric;
+  cursor.marker = status->read_upto_marker;
+  return cursor;
+}
+
+void Add(RunCounts& total, const RunCounts& part) {
+  total.read += part.read;
+  total.written += part.written;
+  total.skipped += part.skipped;
+  total.failed += part.failed;
+}
+
+FlowResult Failed(FlowResult result, std::string message) {
+  result.outcome = FlowOutcome::kFailed;
+  result.message = std::move(message);
+  return result;
+}
+
+}  // namespace
+
+std::string_view ToString(FlowOutcome outcome) {
+  switch (outcome) {
+    case FlowOutcome::kCompleted:
+      return "completed";
+    case FlowOutcome::kStopped:
+      return "stopped";
+    case FlowOutcome::kBusy:
+      return "busy";
+    case FlowOutcome::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+Engine::Engine(store::Store& store, TenantId tenant, const Clock& clock, EngineOptions options)
+    : store_(store), tenant_(tenant), clock_(clock), options_(std::move(options)) {}
+
+FlowResult Engine::RunFlow(const Flow& flow, RowId run_id) {
+  FlowResult result;
+  detail::Worker worker(store_, tenant_, clock_, options_, flow);
+  auto began = worker.Begin();
+  if (!began) return Failed(result, began.error().message);
+  if (!*began) {
+    result.outcome = FlowOutcome::kBusy;
+    result.message = fmt::format("the {} flow is already running elsewhere", flow.entity_type);
+    return result;
+  }
+  // Read once: this runner holds the lock, so nobody else moves the cursor until it is done.
+  auto status = store_.Read([&](store::Tx& tx) -> Result<std::optional<SyncStatus>> {
+    return tx.tenant(tenant_).sync_status().Get(flow.entity_type);
+  });
+  if (!status) return Failed(result, status.error().message);
+  Cursor cursor = CursorOf(*status);
+  const auto started = clock_.Now();
+
+  for (;;) {
+    if (options_.stop != nullptr && options_.stop->load()) {
+      result.outcome = FlowOutcome::kStopped;
+      result.message = "stop requested; the next run goes on from the cursor";
+      break;
+    }
+    if (options_.max_run_time.count() > 0 && clock_.Now() - started >= options_.max_run_time) {
+      result.outcome = FlowOutcome::kStopped;
+      result.message = "the run's time is up; the next run goes on from the cursor";
+      break;
+    }
+    auto page = worker.retrier().Run([&] { return flow.source->Read(cursor, options_.page_size); });
+    if (!page) {
+      result = Failed(result, fmt::format("reading {} after the cursor failed: {}",
+                                          flow.entity_type, page.error().message));
+      break;
+    }
+    // Sources that can only filter inclusively send records again; the order must be strict,
+    // or the cursor could move backwards and records be read twice or never.
+    std::vector<SourceRecord> fresh;
+    fresh.reserve(page->records.size());
+    Cursor last = cursor;
+    bool out_of_order = false;
+    for (auto& record : page->records) {
+      if (!After(record.position, cursor)) continue;
+      if (!fresh.empty() && !After(record.position, last)) {
+        out_of_order = true;
+        break;
+      }
+      last = record.position;
+      fresh.push_back(std::move(record));
+    }
+    if (out_of_order) {
+      result = Failed(result, fmt::format("the {} source returned records out of order after "
+                                          "'{}'; nothing of that page was processed",
+                                          flow.entity_type, last.id));
+      break;
+    }
+    if (fresh.empty()) {
+      if (!page->last && !page->records.empty()) {
+        result = Failed(result, fmt::format("the {} source returned a full page of records "
+                                            "already read; it does not move past the cursor",
+                                            flow.entity_type));
+      }
+      break;
+    }
+    if (auto loaded = worker.LoadLinks(fresh); !loaded) {
+      result = Failed(result, loaded.error().message);
+      break;
+    }
+    detail::PageWork work;
+    std::optional<Error> stopped_at;
+    std::string stopped_id;
+    for (const auto& record : fresh) {
+      if (auto done = worker.Process(record, work); !done) {
+        stopped_at = done.error();
+        stopped_id = record.id;
+        break;
+      }
+      work.cursor = record.position;
+    }
+    if (auto committed = worker.Commit(work, run_id); !committed) {
+      result = Failed(result, fmt::format("committing a page of {} failed: {}", flow.entity_type,
+                                          committed.error().message));
+      break;
+    }
+    Add(result.counts, work.counts);
+    if (stopped_at) {
+      result =
+          Failed(result, fmt::format("stopped before {}: {}; the next run starts there",
+                                     detail::RecordLabel(flow, stopped_id), stopped_at->message));
+      break;
+    }
+    if (work.cursor) cursor = *work.cursor;
+    if (page->last) break;
+  }
+  result.retries = worker.retrier().retries();
+  return result;
+}
+
+FlowResult Engine::RunFlows(const std::vector<Flow>& flows, RowId run_id) {
+  FlowResult total;
+  for (const auto& flow : flows) {
+    FlowResult one = RunFlow(flow, run_id);
+    Add(total.counts, one.counts);
+    total.retries += one.retries;
+    if (one.outcome != FlowOutcome::kCompleted) {
+      total.outcome = one.outcome;
+      total.message = fmt::format("{}: {}", flow.entity_type, one.message);
+      break;
+    }
+  }
+  return total;
+}
+
+FlowResult Engine::ReprocessAll(const std::vector<Flow>& flows, RowId run_id) {
+  FlowResult total;
+  for (const auto& flow : flows) {
+    FlowResult one = Reprocess(flow, run_id);
+    Add(total.counts, one.counts);
+    total.retries += one.retries;
+    if (one.outcome != FlowOutcome::kCompleted) {
+      total.outcome = one.outcome;
+      total.message = fmt::format("{}: {}", flow.entity_type, one.message);
+      break;
+    }
+  }
+  return total;
+}
+
+}  // namespace avni::sync

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string_view>
+
+#include "common/error.hpp"
+
+// Which failures the engine retries and which it parks (the error taxonomy of DESIGN.md).
+namespace avni::sync {
+
+// Availability: the destination or source cannot answer now (connection refused, timeout, 429,
+// 502/503/504, an auth outage). Retried with backoff inside the run; never parked, so one
+// outage never becomes thousands of error records.
+bool IsAvailability(const Error& error);
+
+// The error an HTTP answer means, for clients of external systems. status 0 means no answer
+// (connect failure, timeout, dropped connection). Data errors (4xx other than 401/403/408/429,
+// and a 500 whose body is a validation message, as Avni answers for an unknown subject type or
+// concept) become kInvalidArgument / kNotFound / kConflict; availability failures become
+// kUnavailable, kRateLimited or kUnauthenticated.
+Error ClassifyHttp(int status, std::string_view body);
+
+// Whether a 500's body reads as the server refusing the data rather than failing: Avni and
+// OpenMRS answer some validation failures with 500.
+bool LooksLikeValidationMessage(std::string_view body);
+
+}  // namespace avni::sync

@@ -1,0 +1,203 @@
+#include "sync/worker.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace avni::sync::detail {
+namespace {
+
+Sleeper SleeperOf(const EngineOptions& options) {
+  return options.sleep ? options.sleep : StoppableSleeper(options.stop);
+}
+
+}  // namespace
+
+std::string RecordLabel(const Flow& flow, std::string_view id) {
+  return fmt::format("{} '{}'", flow.entity_type, id);
+}
+
+Worker::Worker(store::Store& store, TenantId tenant, const Clock& clock,
+               const EngineOptions& options, const Flow& flow)
+    : store_(store),
+      tenant_(tenant),
+      clock_(clock),
+      options_(options),
+      flow_(flow),
+      retrier_(options.retry, SleeperOf(options), options.seed) {}
+
+Worker::~Worker() {
+  if (!locked_) return;
+  auto released = store_.Transact([&](store::Tx& tx) -> Status {
+    return tx.tenant(tenant_).sync_status().Unlock(flow_.entity_type, options_.owner);
+  });
+  // The lock then expires by itself after lock_ttl; nothing is lost, the next run waits.
+  if (!released) {
+    spdlog::warn("tenant {}: could not release the {} flow lock: {}", tenant_.value,
+                 flow_.entity_type, released.error().message);
+  }
+}
+
+Result<bool> Worker::Begin() {
+  if (options_.owner.empty()) {
+    return Fail(Error::InvalidArgument("owner", "the engine needs an owner name for its locks"));
+  }
+  auto taken = store_.Transact([&](store::Tx& tx) -> Result<bool> {
+    return tx.tenant(tenant_).sync_status().TryLock(flow_.entity_type, options_.owner,
+                                                    options_.lock_ttl);
+  });
+  if (!taken) return Fail(taken.error());
+  if (!*taken) return false;
+  locked_ = true;
+  renewed_at_ = clock_.Now();
+  auto types = store_.Read([&](store::Tx& tx) -> Result<std::vector<ErrorType>> {
+    return tx.tenant(tenant_).errors().ListTypes();
+  });
+  if (!types) return Fail(types.error());
+  auto classifier = ErrorClassifier::Make(std::move(*types));
+  if (!classifier) return Fail(classifier.error());
+  classifier_ = std::move(*classifier);
+  return true;
+}
+
+Status Worker::LoadLinks(const std::vector<SourceRecord>& records) {
+  links_.clear();  // only this page's: memory must not grow with the number of records
+  return store_.Read([&](store::Tx& tx) -> Status {
+    auto repo = tx.tenant(tenant_).entity_links();
+    for (const auto& record : records) {
+      auto link = repo.Find(flow_.entity_type, record.id);
+      if (!link) return Fail(link.error());
+      if (*link) links_.insert_or_assign(record.id, std::move(**link));
+    }
+    return {};
+  });
+}
+
+std::string Worker::Park(PageWork& work, const SourceRecord& record, const Error& error,
+                         std::optional<RowId> error_record_id, int attempts) {
+  std::string body = record.body.substr(0, options_.max_error_body);
+  work.parked.push_back({record.id, error.message, std::move(body), error_record_id, attempts});
+  ++work.counts.failed;
+  return error.message;
+}
+
+Status Worker::Process(const SourceRecord& record, PageWork& work,
+                       std::optional<RowId> error_record_id, int attempts) {
+  if (auto renewed = RenewIfDue(); !renewed) return renewed;
+  ++work.counts.read;
+  const EntityLink* link = nullptr;
+  if (auto it = links_.find(record.id); it != links_.end()) link = &it->second;
+  if (link != nullptr && !record.version.empty() && link->source_version == record.version) {
+    ++work.counts.skipped;
+    work.resolved.push_back(record.id);
+    return {};
+  }
+  // Each step retries availability failures; a data error parks the record.
+  auto out = retrier_.Run([&] { return flow_.transform->Apply(record); });
+  if (!out) {
+    if (IsAvailability(out.error())) return Fail(out.error());
+    Park(work, record, out.error(), error_record_id, attempts);
+    return {};
+  }
+  // Find and write retry as one unit: when a create's answer is lost (a timeout after the
+  // destination wrote it), the retry finds the record by its key and updates it instead of
+  // creating a second one.
+  std::optional<std::string> linked;
+  if (link != nullptr) linked = link->destination_id;
+  auto destination = retrier_.Run([&]() -> Result<std::string> {
+    std::optional<std::string> target = linked;
+    if (!target) {
+      auto found = flow_.sink->Find(*out);
+      if (!found) return Fail(found.error());
+      target = std::move(*found);
+    }
+    if (!target) return flow_.sink->Create(*out);
+    if (auto updated = flow_.sink->Update(*target, *out); !updated) return Fail(updated.error());
+    return *target;
+  });
+  if (!destination) {
+    if (IsAvailability(destination.error())) return Fail(destination.error());
+    Park(work, record, destination.error(), error_record_id, attempts);
+    return {};
+  }
+  EntityLink done{tenant_, flow_.entity_type, record.id, *destination, record.version, {}};
+  links_.insert_or_assign(record.id, done);
+  work.links.push_back(std::move(done));
+  work.resolved.push_back(record.id);
+  ++work.counts.written;
+  return {};
+}
+
+std::optional<Timestamp> Worker::NextAttempt(const std::string& message, int attempts) const {
+  if (classifier_.IsTerminal(message)) return std::nullopt;
+  auto delay = options_.error_backoff_initial;
+  for (int i = 0; i < attempts && delay < options_.error_backoff_max; ++i) delay *= 2;
+  return clock_.Now() + std::min(delay, options_.error_backoff_max);
+}
+
+Status Worker::Commit(const PageWork& work, RowId run_id) {
+  auto committed = store_.Transact([&](store::Tx& tx) -> Status {
+    auto scope = tx.tenant(tenant_);
+    auto held = scope.sync_status().RenewLock(flow_.entity_type, options_.owner, options_.lock_ttl);
+    if (!held) return Fail(held.error());
+    if (!*held) {
+      return Fail(Error::Conflict(fmt::format(
+          "the {} flow lock expired and was taken over; this page is not committed and will be "
+          "read again",
+          flow_.entity_type)));
+    }
+    auto links = scope.entity_links();
+    for (const auto& link : work.links) {
+      if (auto ok = links.Put(link); !ok) return Fail(ok.error());
+    }
+    auto errors = scope.errors();
+    for (const auto& id : work.resolved) {
+      if (auto ok = errors.Resolve(flow_.entity_type, id); !ok) return ok;
+    }
+    for (const auto& parked : work.parked) {
+      const ErrorType* type = classifier_.Match(parked.message);
+      const auto next = NextAttempt(parked.message, parked.attempts);
+      store::Failure failure{flow_.entity_type,
+                             parked.entity_id,
+                             type != nullptr ? std::optional<RowId>(type->id) : std::nullopt,
+                             parked.message,
+                             parked.body,
+                             next};
+      auto record = errors.RecordFailure(failure);
+      if (!record) return Fail(record.error());
+      if (parked.error_record_id) {
+        if (auto ok = errors.NoteAttempt(record->id, next); !ok) return ok;
+      }
+    }
+    if (work.cursor) {
+      SyncStatus status;
+      status.entity_type = flow_.entity_type;
+      status.read_upto_time = work.cursor->time;
+      status.read_upto_id = work.cursor->id;
+      status.read_upto_numeric = work.cursor->numeric;
+      status.read_upto_marker = work.cursor->marker;
+      if (auto ok = scope.sync_status().Put(status); !ok) return Fail(ok.error());
+    }
+    return scope.jobs().AddRunCounts(run_id, flow_.entity_type, work.counts);
+  });
+  if (committed) renewed_at_ = clock_.Now();
+  return committed;
+}
+
+Status Worker::RenewIfDue() {
+  if (clock_.Now() - renewed_at_ < options_.lock_ttl / 3) return {};
+  auto held = store_.Transact([&](store::Tx& tx) -> Result<bool> {
+    return tx.tenant(tenant_).sync_status().RenewLock(flow_.entity_type, options_.owner,
+                                                      options_.lock_ttl);
+  });
+  if (!held) return Fail(held.error());
+  if (!*held) {
+    return Fail(Error::Conflict(
+        fmt::format("the {} flow lock expired and was taken over", flow_.entity_type)));
+  }
+  renewed_at_ = clock_.Now();
+  return {};
+}
+
+}  // namespace avni::sync::detail
