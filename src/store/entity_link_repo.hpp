@@ -1,7 +1,9 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.hpp"
 #include "domain/sync.hpp"
@@ -20,6 +22,12 @@ class EntityLinkRepo {
   Result<EntityLink> Put(const EntityLink& link);
   // nullopt when the source record has no link yet.
   Result<std::optional<EntityLink>> Find(std::string_view entity_type, std::string_view source_id);
+  // Page-sized batches, one statement each (the sync engine's per-page work): the links of
+  // these source ids (absent ones are simply missing), and upserts of many links. At most
+  // 1000 ids or links per call. Errors: invalid_argument as Put, naming the item.
+  Result<std::vector<EntityLink>> FindMany(std::string_view entity_type,
+                                           const std::vector<std::string>& source_ids);
+  Status PutMany(const std::vector<EntityLink>& links);
   Result<std::optional<EntityLink>> FindByDestination(std::string_view entity_type,
                                                       std::string_view destination_id);
   Result<std::int64_t> Count(std::string_view entity_type);

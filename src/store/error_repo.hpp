@@ -97,6 +97,9 @@ class ErrorRepo {
   Status Delete(RowId id);
   // Deletes the record of a source entity that was processed successfully, if there is one.
   Status Resolve(std::string_view entity_type, std::string_view entity_id);
+  // Resolve for many entities in one statement (at most 1000); answers how many records went.
+  Result<std::int64_t> ResolveMany(std::string_view entity_type,
+                                   const std::vector<std::string>& entity_ids);
   // The record's log, newest first.
   Result<std::vector<ErrorLogEntry>> Log(RowId error_record_id);
 

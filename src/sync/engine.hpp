@@ -18,8 +18,11 @@ class Store;
 
 namespace avni::sync {
 
+// A page is committed in one transaction, its links read and written in one statement each.
+inline constexpr int kMaxPageSize = 1000;
+
 struct EngineOptions {
-  int page_size = 100;
+  int page_size = 100;  // 1..kMaxPageSize
   RetryPolicy retry;
   // Who holds the flow locks: unique per process and thread (e.g. "<instance>/<worker>"). A
   // runner that restarts with the same owner takes its own lock back at once; another waits

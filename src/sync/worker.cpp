@@ -43,6 +43,11 @@ Result<bool> Worker::Begin() {
   if (options_.owner.empty()) {
     return Fail(Error::InvalidArgument("owner", "the engine needs an owner name for its locks"));
   }
+  if (options_.page_size < 1 || options_.page_size > kMaxPageSize) {
+    return Fail(Error::InvalidArgument(
+        "page_size", fmt::format("the page size must be between 1 and {}, not {}", kMaxPageSize,
+                                 options_.page_size)));
+  }
   auto taken = store_.Transact([&](store::Tx& tx) -> Result<bool> {
     return tx.tenant(tenant_).sync_status().TryLock(flow_.entity_type, options_.owner,
                                                     options_.lock_ttl);
@@ -63,15 +68,15 @@ Result<bool> Worker::Begin() {
 
 Status Worker::LoadLinks(const std::vector<SourceRecord>& records) {
   links_.clear();  // only this page's: memory must not grow with the number of records
-  return store_.Read([&](store::Tx& tx) -> Status {
-    auto repo = tx.tenant(tenant_).entity_links();
-    for (const auto& record : records) {
-      auto link = repo.Find(flow_.entity_type, record.id);
-      if (!link) return Fail(link.error());
-      if (*link) links_.insert_or_assign(record.id, std::move(**link));
-    }
-    return {};
+  std::vector<std::string> ids;
+  ids.reserve(records.size());
+  for (const auto& record : records) ids.push_back(record.id);
+  auto links = store_.Read([&](store::Tx& tx) {
+    return tx.tenant(tenant_).entity_links().FindMany(flow_.entity_type, ids);
   });
+  if (!links) return Fail(links.error());
+  for (auto& link : *links) links_.insert_or_assign(link.source_id, std::move(link));
+  return {};
 }
 
 std::string Worker::Park(PageWork& work, const SourceRecord& record, const Error& error,
@@ -147,13 +152,10 @@ Status Worker::Commit(const PageWork& work, RowId run_id) {
           "read again",
           flow_.entity_type)));
     }
-    auto links = scope.entity_links();
-    for (const auto& link : work.links) {
-      if (auto ok = links.Put(link); !ok) return Fail(ok.error());
-    }
+    if (auto ok = scope.entity_links().PutMany(work.links); !ok) return ok;
     auto errors = scope.errors();
-    for (const auto& id : work.resolved) {
-      if (auto ok = errors.Resolve(flow_.entity_type, id); !ok) return ok;
+    if (auto ok = errors.ResolveMany(flow_.entity_type, work.resolved); !ok) {
+      return Fail(ok.error());
     }
     for (const auto& parked : work.parked) {
       const ErrorType* type = classifier_.Match(parked.message);

@@ -211,6 +211,76 @@ TEST_P(EntityLinkTest, TenantsNeverSeeOrChangeEachOthersLinks) {
   EXPECT_EQ(RawCount(), "2");
 }
 
+// The sync engine's per-page batches: one statement each, same rules as Put/Find/Resolve.
+TEST_P(EntityLinkTest, BatchesFindPutAndResolveManyWithAwkwardIdsAndOnlyTheirTenant) {
+  const TenantId a = MakeTenant("A");
+  const TenantId b = MakeTenant("B");
+  const std::vector<std::string> ids = {"plain",     "with \"quotes\"", "back\\slash",
+                                        "tab\there", "Ünïcödé ✓",       "comma,[bracket]"};
+  std::vector<EntityLink> links;
+  for (const auto& id : ids) links.push_back(Link("Subject", id, "dest " + id, "1"));
+  links.push_back(Link("Subject", "plain", "dest plain v2", "2"));  // later in the batch wins
+  ASSERT_TRUE(store_->Transact([&](Tx& tx) { return tx.tenant(a).entity_links().PutMany(links); }));
+  ASSERT_TRUE(Put(b, Link("Subject", "plain", "b's own", "9")));
+  EXPECT_EQ(RawCount(), "7");
+
+  std::vector<std::string> asked = ids;
+  asked.push_back("never linked");
+  auto found =
+      store_->Read([&](Tx& tx) { return tx.tenant(a).entity_links().FindMany("Subject", asked); });
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_EQ(found->size(), ids.size());
+  for (const auto& link : *found) {
+    EXPECT_EQ(link.tenant_id, a);
+    if (link.source_id == "plain") {
+      EXPECT_EQ(link.destination_id, "dest plain v2");
+      EXPECT_EQ(link.source_version, "2");
+    } else {
+      EXPECT_EQ(link.destination_id, "dest " + link.source_id);
+    }
+  }
+  // An update through the batch keeps one row per source id.
+  ASSERT_TRUE(store_->Transact([&](Tx& tx) {
+    return tx.tenant(a).entity_links().PutMany({Link("Subject", "tab\there", "moved", "3")});
+  }));
+  EXPECT_EQ(Find(a, "Subject", "tab\there")->value().destination_id, "moved");
+  EXPECT_EQ(RawCount(), "7");
+  EXPECT_EQ(Find(b, "Subject", "plain")->value().destination_id, "b's own");
+
+  // Error records go by entity id, only this tenant's and this entity type's.
+  ASSERT_TRUE(store_->Transact([&](Tx& tx) -> Status {
+    for (TenantId t : {a, b}) {
+      for (const char* type : {"Subject", "Encounter"}) {
+        auto r = tx.tenant(t).errors().RecordFailure({type, "with \"quotes\"", {}, "m", "", {}});
+        if (!r) return Fail(r.error());
+      }
+    }
+    return {};
+  }));
+  auto resolved = store_->Transact([&](Tx& tx) {
+    return tx.tenant(a).errors().ResolveMany("Subject", {"with \"quotes\"", "plain"});
+  });
+  ASSERT_TRUE(resolved);
+  EXPECT_EQ(*resolved, 1);
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM error_records").at(0), "3");
+}
+
+TEST_P(EntityLinkTest, BatchesRefuseBadItemsNamingThemAndWriteNothing) {
+  const TenantId a = MakeTenant("A");
+  auto bad = store_->Transact([&](Tx& tx) {
+    return tx.tenant(a).entity_links().PutMany(
+        {Link("Subject", "ok", "d"), Link("Subject", "", "d")});
+  });
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "links[1].source_id");
+  EXPECT_EQ(RawCount(), "0");
+  std::vector<std::string> many(1001, "x");
+  auto too_many =
+      store_->Read([&](Tx& tx) { return tx.tenant(a).entity_links().FindMany("Subject", many); });
+  ASSERT_FALSE(too_many);
+  EXPECT_EQ(too_many.error().field, "source_ids");
+}
+
 AVNI_ON_EVERY_BACKEND(EntityLinkTest);
 
 }  // namespace

@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::size_t kMaxEntityType = 200;
 constexpr std::size_t kMaxId = 1000;
+constexpr std::size_t kMaxBatch = 1000;
 
 constexpr const char* kSelect =
     "SELECT tenant_id, entity_type, source_id, destination_id, source_version, updated_at "
@@ -71,6 +72,78 @@ Result<std::optional<EntityLink>> EntityLinkRepo::Find(std::string_view entity_t
       tenant_.value, std::string(entity_type), std::string(source_id));
   if (!row) return std::optional<EntityLink>();
   return std::optional<EntityLink>(row->ToLink());
+}
+
+Result<std::vector<EntityLink>> EntityLinkRepo::FindMany(
+    std::string_view entity_type, const std::vector<std::string>& source_ids) {
+  if (source_ids.size() > kMaxBatch) {
+    return Fail(Error::InvalidArgument(
+        "source_ids",
+        fmt::format("at most {} source ids at once, not {}", kMaxBatch, source_ids.size())));
+  }
+  std::vector<EntityLink> out;
+  if (source_ids.empty()) return out;
+  for (std::size_t i = 0; i < source_ids.size(); ++i) {
+    if (auto ok = CheckText(fmt::format("source_ids[{}]", i), source_ids[i], kMaxId); !ok) {
+      return Fail(ok.error());
+    }
+  }
+  // Driven by the ids: one probe of the unique index per id, however many links there are.
+  // CROSS JOIN keeps SQLite from putting the table outside and the ids inside.
+  const std::string query =
+      "SELECT l.tenant_id, l.entity_type, l.source_id, l.destination_id, l.source_version, "
+      "l.updated_at FROM " +
+      JsonTable(ctx_.backend, ":ids", "ids") +
+      " CROSS JOIN entity_links l WHERE l.source_id = ids.value AND l.tenant_id = :tenant AND "
+      "l.entity_type = :type";
+  for (const auto& row : QueryAll<LinkRow>(ctx_.sql, query, JsonArray(source_ids), tenant_.value,
+                                           std::string(entity_type))) {
+    out.push_back(row.ToLink());
+  }
+  return out;
+}
+
+Status EntityLinkRepo::PutMany(const std::vector<EntityLink>& links) {
+  if (links.size() > kMaxBatch) {
+    return Fail(Error::InvalidArgument(
+        "links", fmt::format("at most {} links at once, not {}", kMaxBatch, links.size())));
+  }
+  if (links.empty()) return {};
+  std::vector<std::vector<std::string_view>> rows;
+  rows.reserve(links.size());
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    const auto& link = links[i];
+    const std::string item = fmt::format("links[{}].", i);
+    if (auto ok = CheckText(item + "entity_type", link.entity_type, kMaxEntityType); !ok) {
+      return ok;
+    }
+    if (auto ok = CheckText(item + "source_id", link.source_id, kMaxId); !ok) return ok;
+    if (auto ok = CheckText(item + "destination_id", link.destination_id, kMaxId); !ok) {
+      return ok;
+    }
+    rows.push_back({link.entity_type, link.source_id, link.destination_id, link.source_version});
+  }
+  // A source id twice in one batch would make the upsert touch a row twice, which PostgreSQL
+  // refuses; the last one wins, as with Put in order.
+  std::vector<std::vector<std::string_view>> unique;
+  unique.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    bool later = false;
+    for (std::size_t j = i + 1; j < rows.size() && !later; ++j) {
+      later = rows[j][0] == rows[i][0] && rows[j][1] == rows[i][1];
+    }
+    if (!later) unique.push_back(rows[i]);
+  }
+  // "WHERE TRUE" lets SQLite tell the upsert's ON CONFLICT from a join's ON.
+  Exec(ctx_.sql,
+       "INSERT INTO entity_links (tenant_id, entity_type, source_id, destination_id, "
+       "source_version, updated_at) SELECT :tenant, c0, c1, c2, c3, :now FROM (" +
+           JsonRowColumns(ctx_.backend, ":rows", 4) +
+           ") AS batch WHERE TRUE ON CONFLICT (tenant_id, entity_type, source_id) DO UPDATE SET "
+           "destination_id = excluded.destination_id, source_version = "
+           "excluded.source_version, updated_at = excluded.updated_at",
+       tenant_.value, ctx_.NowMillis(), JsonRows(unique));
+  return {};
 }
 
 Result<std::optional<EntityLink>> EntityLinkRepo::FindByDestination(

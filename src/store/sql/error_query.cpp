@@ -203,4 +203,18 @@ Status ErrorRepo::DetachType(RowId error_type_id) {
   return {};
 }
 
+Result<std::int64_t> ErrorRepo::ResolveMany(std::string_view entity_type,
+                                            const std::vector<std::string>& entity_ids) {
+  if (entity_ids.size() > error_sql::kMaxIds) {
+    return Fail(
+        Error::InvalidArgument("entity_ids", fmt::format("at most {} entity ids at once, not {}",
+                                                         error_sql::kMaxIds, entity_ids.size())));
+  }
+  if (entity_ids.empty()) return 0;
+  return Exec(ctx_.sql,
+              "DELETE FROM error_records WHERE tenant_id = :tenant AND entity_type = :type AND " +
+                  JsonIn(ctx_.backend, "entity_id", ":ids"),
+              tenant_.value, std::string(entity_type), JsonArray(entity_ids));
+}
+
 }  // namespace avni::store

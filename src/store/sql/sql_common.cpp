@@ -1,6 +1,8 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <fmt/format.h>
+
 #include <optional>
 #include <string>
 
@@ -139,6 +141,80 @@ Status CheckUserExists(SqlContext& ctx, RowId user_id) {
     return Fail(Error::NotFound("no user with id " + std::to_string(user_id)));
   }
   return {};
+}
+
+namespace {
+
+void AppendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string JsonArray(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(out, items[i]);
+  }
+  return out + "]";
+}
+
+std::string JsonRows(const std::vector<std::vector<std::string_view>>& rows) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '[';
+    for (std::size_t j = 0; j < rows[i].size(); ++j) {
+      if (j > 0) out += ',';
+      AppendJsonString(out, rows[i][j]);
+    }
+    out += ']';
+  }
+  return out + "]";
+}
+
+std::string JsonIn(Backend backend, std::string_view column, std::string_view param) {
+  if (backend == Backend::kSqlite) {
+    return fmt::format("{} IN (SELECT value FROM json_each({}))", column, param);
+  }
+  // "IN (SELECT jsonb_array_elements_text(...))" makes PostgreSQL scan the column's rows and
+  // expand the array for each; an array it computes once is an index condition.
+  return fmt::format("{} = ANY(ARRAY(SELECT jsonb_array_elements_text(CAST({} AS jsonb))))", column,
+                     param);
+}
+
+std::string JsonTable(Backend backend, std::string_view param, std::string_view alias) {
+  if (backend == Backend::kSqlite) return fmt::format("json_each({}) AS {}", param, alias);
+  return fmt::format("jsonb_array_elements_text(CAST({} AS jsonb)) AS {}(value)", param, alias);
+}
+
+std::string JsonRowColumns(Backend backend, std::string_view param, int columns) {
+  std::string select = "SELECT ";
+  for (int i = 0; i < columns; ++i) {
+    if (i > 0) select += ", ";
+    select += backend == Backend::kSqlite ? fmt::format("json_extract(value, '$[{}]') AS c{}", i, i)
+                                          : fmt::format("r ->> {} AS c{}", i, i);
+  }
+  if (backend == Backend::kSqlite) return fmt::format("{} FROM json_each({})", select, param);
+  return fmt::format("{} FROM jsonb_array_elements(CAST({} AS jsonb)) AS r", select, param);
 }
 
 }  // namespace avni::store

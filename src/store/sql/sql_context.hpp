@@ -134,4 +134,17 @@ Status CheckText(std::string_view field, std::string_view value, std::size_t max
 Status CheckTenantExists(SqlContext& ctx, TenantId tenant);
 Status CheckUserExists(SqlContext& ctx, RowId user_id);
 
+// Lists bound as one parameter (a JSON text), so that a page-sized batch is one statement
+// with bound values on both backends. JsonArray encodes strings; JsonRows encodes rows of
+// strings. JsonIn is the condition "column is one of the array's strings", written so that
+// both planners probe the column's index once per element; JsonRowColumns(n) is a SELECT of
+// columns c0..c(n-1) of text, one row per array row. `param` names the placeholder.
+std::string JsonArray(const std::vector<std::string>& items);
+std::string JsonRows(const std::vector<std::vector<std::string_view>>& rows);
+std::string JsonIn(Backend backend, std::string_view column, std::string_view param);
+// The array's strings as a table `alias` with one text column `value`, to join on: the
+// planners then probe the other table's index once per element whatever their statistics.
+std::string JsonTable(Backend backend, std::string_view param, std::string_view alias);
+std::string JsonRowColumns(Backend backend, std::string_view param, int columns);
+
 }  // namespace avni::store
