@@ -1,1 +1,207 @@
-// Written with the error-records API.
+// GET and PUT /tenants/{t}/error-types, on both backends: the whole set replaced in one
+// transaction, and every error record reclassified by it.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "sync_api_test.hpp"
+
+namespace avni::testing {
+namespace {
+
+using nlohmann::json;
+using V = std::vector<std::string>;
+
+std::string Field(const Reply& r) { return r.body["error"]["details"].value("field", ""); }
+
+json Item(const std::string& name, const std::string& op, const std::string& value, int priority,
+          const std::string& step = "Process") {
+  return {{"name", name},
+          {"operator", op},
+          {"value", value},
+          {"follow_up_step", step},
+          {"priority", priority}};
+}
+
+class ErrorTypesApiTest : public SyncApiTest {
+ protected:
+  Reply Put(const json& items, const std::string& token = "") {
+    return Call("PUT", Path("/error-types"), json{{"error_types", items}},
+                token.empty() ? token_ : token);
+  }
+  // "name:operator:value:step:priority" of the tenant's stored types, by priority.
+  V StoredTypes() {
+    return db_->QueryColumn(
+        "SELECT name || ':' || operator || ':' || value || ':' || follow_up_step || ':' || "
+        "priority FROM error_types" +
+        Where() + " ORDER BY priority, id");
+  }
+  // Each record's type name ("-" when none), by record id.
+  V RecordTypes() {
+    return db_->QueryColumn(
+        "SELECT COALESCE(t.name, '-') FROM error_records r LEFT JOIN error_types t ON "
+        "t.id = r.error_type_id WHERE r.tenant_id = " +
+        std::to_string(tenant_.value) + " ORDER BY r.id");
+  }
+};
+
+TEST_P(ErrorTypesApiTest, GetListsTheTypesInTheOrderTried) {
+  const ErrorType late = MakeType("Late", ErrorOperator::kEquals, "x", 5, FollowUpStep::kTerminal);
+  MakeType("First", ErrorOperator::kMatches, "^Concept .* not found$", 1);
+  MakeType("Middle", ErrorOperator::kContains, "timeout", 3, FollowUpStep::kExternal);
+  MakeType("Theirs", ErrorOperator::kContains, "x", 0, FollowUpStep::kProcess, MakeTenant("Other"));
+
+  Reply r = Call("GET", Path("/error-types"), std::nullopt, viewer_token_);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  const json& types = r.body["error_types"];
+  ASSERT_EQ(types.size(), 3u);
+  EXPECT_EQ(types[0]["name"], "First");
+  EXPECT_EQ(types[0]["operator"], "MATCHES");
+  EXPECT_EQ(types[0]["value"], "^Concept .* not found$");
+  EXPECT_EQ(types[1]["name"], "Middle");
+  EXPECT_EQ(types[1]["follow_up_step"], "External");
+  EXPECT_EQ(types[2], (json{{"id", late.id},
+                            {"uuid", late.uuid},
+                            {"name", "Late"},
+                            {"operator", "EQUALS"},
+                            {"value", "x"},
+                            {"follow_up_step", "Terminal"},
+                            {"priority", 5}}));
+}
+
+TEST_P(ErrorTypesApiTest, PutUpdatesByUuidThenNameCreatesTheNewAndDeletesTheRest) {
+  const ErrorType a = MakeType("A", ErrorOperator::kContains, "a", 1);
+  const ErrorType b = MakeType("B", ErrorOperator::kContains, "b", 2);
+  const ErrorType c = MakeType("C", ErrorOperator::kContains, "c", 3);
+  json renamed = Item("A renamed", "EQUALS", "aa", 4, "Terminal");
+  renamed["uuid"] = a.uuid;
+  Reply r = Put({renamed, Item("B", "CONTAINS", "bb", 2), Item("D", "MATCHES", "d+", 0)});
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["reclassified"], 0);
+  const json& types = r.body["error_types"];
+  ASSERT_EQ(types.size(), 3u);
+  EXPECT_EQ(types[0]["name"], "D");
+  EXPECT_NE(types[0]["id"], c.id);
+  EXPECT_EQ(types[1]["id"], b.id);  // matched by name
+  EXPECT_EQ(types[1]["uuid"], b.uuid);
+  EXPECT_EQ(types[2]["id"], a.id);  // matched by uuid
+  EXPECT_EQ(types[2]["uuid"], a.uuid);
+  EXPECT_EQ(StoredTypes(), (V{"D:MATCHES:d+:Process:0", "B:CONTAINS:bb:Process:2",
+                              "A renamed:EQUALS:aa:Terminal:4"}));
+
+  const auto audit = AuditOf("error_types.replace");
+  ASSERT_EQ(audit.size(), 1u);
+  const json before = json::parse(audit[0].substr(0, audit[0].find(" | ")));
+  const json after = json::parse(audit[0].substr(audit[0].find(" | ") + 3));
+  EXPECT_EQ(before["error_types"].size(), 3u);
+  EXPECT_EQ(before["error_types"][2]["name"], "C");
+  EXPECT_EQ(after["error_types"], types);
+  EXPECT_EQ(after["reclassified"], 0);
+}
+
+TEST_P(ErrorTypesApiTest, PutReclassifiesEveryRecordByItsLatestMessage) {
+  const ErrorType concept_type = MakeType("Concept", ErrorOperator::kContains, "concept", 1);
+  const ErrorType old = MakeType("Old", ErrorOperator::kContains, "timeout", 2);
+  RecordError("Subject", "s-1", "Concept 'Weight' not found", "{}", concept_type.id);
+  RecordError("Subject", "s-2", "read timeout", "{}", old.id);
+  RecordError("Subject", "s-3", "HTTP 422: invalid date");
+  RecordError("Subject", "s-4", "something else");
+  // s-5's type came from an older message; its latest message decides.
+  RecordError("Subject", "s-5", "Concept 'BP' not found", "{}", concept_type.id);
+  RecordError("Subject", "s-5", "HTTP 422: bad gender", "{}", concept_type.id);
+  ASSERT_EQ(RecordTypes(), (V{"Concept", "Old", "-", "-", "Concept"}));
+
+  json keep = Item("Concept", "CONTAINS", "concept", 1);
+  keep["uuid"] = concept_type.uuid;
+  Reply r = Put({keep, Item("Validation", "MATCHES", "^HTTP 4[0-9]{2}:", 0, "Terminal")});
+  ASSERT_EQ(r.status, 200) << r.raw;
+  // s-2 lost its deleted type, s-3 and s-5 became Validation; s-1 and s-4 kept theirs.
+  EXPECT_EQ(r.body["reclassified"], 3);
+  EXPECT_EQ(RecordTypes(), (V{"Concept", "-", "Validation", "-", "Validation"}));
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM error_types WHERE name = 'Old'"), V{"0"});
+
+  // The same set again changes nothing.
+  r = Call("GET", Path("/error-types"), std::nullopt, token_);
+  ASSERT_EQ(r.status, 200);
+  Reply again = Put(r.body["error_types"]);
+  ASSERT_EQ(again.status, 200) << again.raw;
+  EXPECT_EQ(again.body["reclassified"], 0);
+  EXPECT_EQ(again.body["error_types"], r.body["error_types"]);
+}
+
+TEST_P(ErrorTypesApiTest, TwoTypesMaySwapNames) {
+  const ErrorType a = MakeType("A", ErrorOperator::kContains, "a", 1);
+  const ErrorType b = MakeType("B", ErrorOperator::kContains, "b", 2);
+  json to_b = Item("B", "CONTAINS", "a", 1);
+  to_b["uuid"] = a.uuid;
+  json to_a = Item("A", "CONTAINS", "b", 2);
+  to_a["uuid"] = b.uuid;
+  Reply r = Put({to_b, to_a});
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(
+      db_->QueryColumn("SELECT id || ':' || name FROM error_types" + Where() + " ORDER BY id"),
+      (V{std::to_string(a.id) + ":B", std::to_string(b.id) + ":A"}));
+}
+
+TEST_P(ErrorTypesApiTest, BadBodiesAreRefusedNamingTheFieldAndWriteNothing) {
+  MakeType("Kept", ErrorOperator::kContains, "k", 1);
+  const RowId record = RecordError("Subject", "s-1", "k happened");
+  const V before = StoredTypes();
+  json no_priority = Item("X", "EQUALS", "x", 1);
+  no_priority.erase("priority");
+  json extra = Item("X", "EQUALS", "x", 1);
+  extra["colour"] = "red";
+  json empty_uuid = Item("X", "EQUALS", "x", 1);
+  empty_uuid["uuid"] = "";
+  struct Case {
+    json items;
+    std::string field;
+  };
+  const std::vector<Case> cases{
+      {{Item("X", "EQUALS", "x", 1), Item("Y", "LIKE", "y", 2)}, "error_types[1].operator"},
+      {{Item("X", "EQUALS", "x", 1, "Later")}, "error_types[0].follow_up_step"},
+      {{Item("X", "EQUALS", "x", 1), Item("Y", "EQUALS", "y", 1), Item("Z", "MATCHES", "(", 1)},
+       "error_types[2].value"},
+      {{Item("X", "EQUALS", "x", 1), Item("X", "CONTAINS", "y", 2)}, "error_types[1].name"},
+      {{Item("", "EQUALS", "x", 1)}, "error_types[0].name"},
+      {{Item("unclassified", "EQUALS", "x", 1)}, "error_types[0].name"},
+      {{Item("X", "EQUALS", "", 1)}, "error_types[0].value"},
+      {{no_priority}, "error_types[0].priority"},
+      {{extra}, "error_types[0].colour"},
+      {{empty_uuid}, "error_types[0].uuid"},
+      {{"X"}, "error_types[0]"},
+      {json{{"name", "X"}}, "error_types"},
+  };
+  for (const Case& c : cases) {
+    Reply r = Put(c.items);
+    EXPECT_EQ(r.status, 400) << c.items.dump() << ": " << r.raw;
+    EXPECT_EQ(Field(r), c.field) << c.items.dump() << ": " << r.raw;
+  }
+  Reply unknown = Call("PUT", Path("/error-types"), json{{"types", json::array()}}, token_);
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(Field(unknown), "error_types");
+  EXPECT_EQ(StoredTypes(), before);
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM error_records WHERE id = " +
+                             std::to_string(record) + " AND error_type_id IS NULL"),
+            V{"1"});
+  EXPECT_EQ(AuditOf("error_types.replace"), V{});
+}
+
+TEST_P(ErrorTypesApiTest, OnlyAdminsReplaceTheTypes) {
+  MakeType("Kept", ErrorOperator::kContains, "k", 1);
+  EXPECT_EQ(Call("GET", Path("/error-types"), std::nullopt, viewer_token_).status, 200);
+  Reply r = Put(json::array(), editor_token_);
+  EXPECT_EQ(r.status, 403) << r.raw;
+  EXPECT_EQ(StoredTypes().size(), 1u);
+  // An empty list is allowed for an admin: it deletes every type.
+  r = Put(json::array());
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["error_types"], json::array());
+  EXPECT_EQ(StoredTypes(), V{});
+}
+
+AVNI_ON_EVERY_BACKEND(ErrorTypesApiTest);
+
+}  // namespace
+}  // namespace avni::testing
