@@ -178,4 +178,25 @@ FlowResult Engine::ReprocessAll(const std::vector<Flow>& flows, RowId run_id) {
   return total;
 }
 
+Result<Run> Engine::RunJob(RowId job_id, std::string_view instance, const std::vector<Flow>& flows,
+                           JobKind kind) {
+  auto run = store_.Transact(
+      [&](store::Tx& tx) { return tx.tenant(tenant_).jobs().StartRun(job_id, instance); });
+  if (!run) return Fail(run.error());
+  const FlowResult result =
+      kind == JobKind::kMain ? RunFlows(flows, run->id) : ReprocessAll(flows, run->id);
+  RunStatus status = RunStatus::kSucceeded;
+  if (result.outcome == FlowOutcome::kFailed) status = RunStatus::kFailed;
+  if (result.outcome == FlowOutcome::kStopped || result.outcome == FlowOutcome::kBusy) {
+    status = RunStatus::kCancelled;
+  }
+  if (status != RunStatus::kSucceeded) {
+    spdlog::warn("tenant {}: run {} {}: {}", tenant_.value, run->id, ToString(status),
+                 result.message);
+  }
+  return store_.Transact([&](store::Tx& tx) {
+    return tx.tenant(tenant_).jobs().EndRun(run->id, status, result.message);
+  });
+}
+
 }  // namespace avni::sync

@@ -51,6 +51,8 @@ enum class FlowOutcome {
 };
 std::string_view ToString(FlowOutcome outcome);
 
+enum class JobKind { kMain, kErrors };
+
 struct FlowResult {
   FlowOutcome outcome = FlowOutcome::kCompleted;
   RunCounts counts;
@@ -87,6 +89,14 @@ class Engine {
   // stops at the first that does not complete.
   FlowResult RunFlows(const std::vector<Flow>& flows, RowId run_id);
   FlowResult ReprocessAll(const std::vector<Flow>& flows, RowId run_id);
+
+  // One recorded run of a job: starts a run row (status running, `instance`), runs the flows
+  // (kMain) or reprocesses them (kErrors), and ends the run with its outcome: succeeded when
+  // every flow completed, cancelled when stopped or when another runner held a flow, failed
+  // otherwise; the message says why. The run's counts per entity type were committed page by
+  // page meanwhile, so even a run cut short by a crash shows what it did.
+  Result<Run> RunJob(RowId job_id, std::string_view instance, const std::vector<Flow>& flows,
+                     JobKind kind);
 
  private:
   store::Store& store_;
