@@ -8,7 +8,7 @@
 //
 //   sync_engine [--db DSN] [--records N] [--page-size N]
 // The default database is a fresh SQLite file; give --db postgresql://... for PostgreSQL.
-// Under callgrind, EngineLoop holds exactly the first run:
+// Under callgrind, EngineLoop holds exactly the two engine runs, Baseline the baseline:
 //   valgrind --tool=callgrind --toggle-collect='*EngineLoop*' sync_engine --records 20000
 #include <sys/resource.h>
 #include <unistd.h>
@@ -110,7 +110,7 @@ class NullSink final : public sync::Sink {
 };
 
 // The same parts driven without the engine: what the fakes themselves cost.
-std::int64_t Baseline(std::int64_t n, int page_size) {
+__attribute__((noinline)) std::int64_t Baseline(std::int64_t n, int page_size) {
   GeneratedSource source(n);
   CopyTransform transform;
   NullSink sink;
