@@ -16,6 +16,14 @@ struct ServeOptions {
   bool secure_cookies = false;  // set when served behind TLS
   int session_idle_minutes = 8 * 60;
   int session_max_hours = 7 * 24;
+  // The scheduler.
+  bool scheduler = true;    // --no-scheduler: an API-only instance
+  std::string instance_id;  // lease owner; hostname-pid-random when empty
+  int workers = 4;          // jobs running at once here
+  int per_tenant = 1;       // jobs of one tenant running at once here
+  int lease_seconds = 30;   // a dead instance's jobs are taken over after this
+  int pause_after = 5;      // failed runs in a row that pause a job (0: never)
+  int grace_seconds = 30;   // how long a stop waits for running jobs to commit their page
 };
 int Serve(const GlobalOptions& global, const ServeOptions& options);
 int Migrate(const GlobalOptions& global);

@@ -71,6 +71,34 @@ int main(int argc, char** argv) {
                    "A session ends this long after sign-in, used or not")
       ->check(CLI::Range(1, 24 * 365))
       ->capture_default_str();
+  serve->add_flag(
+      "--no-scheduler", [&](std::int64_t) { serve_options.scheduler = false; },
+      "Serve the API only; run no jobs here");
+  serve->add_option("--instance-id", serve_options.instance_id,
+                    "This instance's name in leases and runs (default: host-pid-random)");
+  serve->add_option("--workers", serve_options.workers, "Jobs running at once in this instance")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve
+      ->add_option("--per-tenant", serve_options.per_tenant,
+                   "Jobs of one tenant running at once in this instance")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve
+      ->add_option("--lease-seconds", serve_options.lease_seconds,
+                   "A stopped instance's jobs are taken over after this")
+      ->check(CLI::Range(2, 3600))
+      ->capture_default_str();
+  serve
+      ->add_option("--pause-after", serve_options.pause_after,
+                   "Failed runs in a row that pause a job (0: never)")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  serve
+      ->add_option("--grace-seconds", serve_options.grace_seconds,
+                   "On SIGTERM, how long running jobs get to commit their page")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
   serve->callback([&] { exit_code = app::Serve(global, serve_options); });
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");

@@ -7,12 +7,30 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+
 #include "api/http_server.hpp"
 #include "app/commands.hpp"
 #include "auth/authenticator.hpp"
+#include "crypto/password.hpp"
+#include "integrations/registry.hpp"
 #include "mapping/mapping_cache.hpp"
+#include "scheduler/flow_runner.hpp"
+#include "scheduler/scheduler.hpp"
 
 namespace avni::app {
+namespace {
+
+std::string DefaultInstanceId() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return fmt::format("{}-{}-{}", host[0] ? host : "host", getpid(), NewToken().substr(0, 6));
+}
+
+}  // namespace
 
 int Serve(const GlobalOptions& global, const ServeOptions& options) {
   // Signals are blocked in every thread and taken by one waiting thread, so that SIGTERM and
@@ -43,11 +61,35 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
                     server_options);
   if (auto bound = server.Bind(); !bound) return Report(bound.error());
 
+  const std::string instance =
+      options.instance_id.empty() ? DefaultInstanceId() : options.instance_id;
+  const auto lease = std::chrono::seconds(options.lease_seconds);
+  auto registry = integrations::MakeRegistry(*ctx->store, clock);
+  scheduler::FlowJobRunner runner(*ctx->store, clock, registry, instance, lease);
+  scheduler::SchedulerOptions scheduler_options;
+  scheduler_options.instance = instance;
+  scheduler_options.workers = options.workers;
+  scheduler_options.per_tenant = options.per_tenant;
+  scheduler_options.lease_ttl = lease;
+  scheduler_options.heartbeat = lease / 3;
+  scheduler_options.pause_after = options.pause_after;
+  scheduler_options.ping = scheduler::HttpPinger();
+  scheduler::Scheduler scheduler(*ctx->store, clock, runner, scheduler_options);
+  if (options.scheduler) scheduler.Start();
+
+  // The first signal stops gracefully; a second one while that goes on stops at once: every
+  // page committed so far stays, the rest is read again by the next run.
+  std::atomic<bool> done{false};
   std::thread signal_waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
+    if (done.load()) return;
     spdlog::info("received {}, stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     server.Stop();
+    sigwait(&stop_signals, &sig);
+    if (done.load()) return;
+    spdlog::warn("received a second signal: stopping now, without waiting for running jobs");
+    std::_Exit(1);
   });
 
   const std::string url = fmt::format("http://{}:{}", options.host, server.port());
@@ -57,10 +99,21 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
             << "  sign in as a user made with: avni-integrator user create --email YOU "
                "--super-admin\n"
             << std::flush;
+  if (options.scheduler)
+    std::cout << fmt::format("  scheduler: instance {}\n", instance) << std::flush;
   server.Serve();
 
-  // Serve returned: either a signal asked for it, or the listener failed. Wake the waiter in
-  // the second case so that it can be joined.
+  // Serve returned: a signal asked for it, or the listener failed. Running jobs finish their
+  // page and release their leases; then wake the waiter so that it can be joined.
+  if (!scheduler.Stop(std::chrono::seconds(options.grace_seconds))) {
+    spdlog::warn("jobs still running after {} s; their leases expire by themselves",
+                 options.grace_seconds);
+    done.store(true);
+    pthread_kill(signal_waiter.native_handle(), SIGTERM);
+    signal_waiter.join();
+    std::_Exit(1);
+  }
+  done.store(true);
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
   spdlog::info("stopped");

@@ -18,6 +18,20 @@ struct Job {
   bool enabled = true;
   std::string timezone = "UTC";
   std::string settings_json = "{}";
+  // The scheduler's state (not changed by JobRepo::Put).
+  bool paused = false;
+  std::string pause_reason;                   // why, when paused (by whom, or after which failures)
+  std::optional<Timestamp> run_requested_at;  // a run asked for through the API, not yet started
+  int consecutive_failures = 0;
+  std::optional<Timestamp> last_fire_at;  // the latest scheduled fire claimed
+};
+
+// A job as the scheduler sees it: with its tenant's state.
+struct ScheduledJob {
+  Job job;
+  std::string tenant_name;
+  std::string tenant_type;
+  bool tenant_active = true;
 };
 
 enum class RunStatus { kRunning, kSucceeded, kFailed, kCancelled };

@@ -12,6 +12,16 @@ namespace avni::store {
 
 struct SqlContext;
 
+// Which runs a list covers; every field set narrows it.
+struct RunFilter {
+  std::optional<RowId> job_id;
+  std::optional<RunStatus> status;
+  std::optional<Timestamp> started_from;  // started_at >= this
+  std::optional<Timestamp> started_to;    // started_at < this
+  int limit = 100;
+  int offset = 0;
+};
+
 // A tenant's jobs, their runs and their leases.
 class JobRepo {
  public:
@@ -49,9 +59,48 @@ class JobRepo {
   Status Release(RowId job_id, std::string_view owner);
   Result<std::optional<Lease>> GetLease(RowId job_id);
 
+  // Runs by filter, newest first (started_at, then id), and their count.
+  Result<std::vector<Run>> ListRunsWhere(const RunFilter& filter);
+  Result<std::int64_t> CountRuns(const RunFilter& filter);
+
+  // The scheduler's state. SetPaused pauses (reason shown in the API) or resumes the job;
+  // resuming clears the reason and the failures in a row, and the job goes on from its next
+  // fire (the fires missed while paused do not run). RequestRun asks for a run as soon as
+  // possible (the scheduler picks it up within a second). Errors: not_found.
+  Result<Job> SetPaused(std::string_view name, bool paused, std::string_view reason);
+  Result<Job> RequestRun(std::string_view name);
+
+  // Claims the job for one run by `owner`, atomically across instances: takes its lease (as
+  // TryAcquire); refuses while another job of the tenant holds a live lease (a tenant's jobs
+  // never run at the same time); when `fire` is given, refuses unless it is later than the
+  // job's last_fire_at and records it there (so each fire is claimed once, by one instance);
+  // when `requested`, clears run_requested_at. Runs of the job still marked running (their
+  // instance died; its lease expired) are ended as failed. On PostgreSQL the tenant row is
+  // locked for the transaction, so two instances claiming two jobs of one tenant serialize.
+  // true when claimed; nothing changes otherwise.
+  Result<bool> Claim(RowId job_id, std::string_view owner, std::chrono::milliseconds ttl,
+                     std::optional<Timestamp> fire, bool requested);
+  // Records a finished run's outcome: failures in a row (0 after a success), and pauses the
+  // job when they reach `pause_after` (0 = never), saying why with the last message.
+  Result<Job> NoteRunOutcome(RowId job_id, bool succeeded, int pause_after,
+                             std::string_view last_message);
+
  private:
   SqlContext& ctx_;
   TenantId tenant_;
+};
+
+// What the scheduler reads across tenants: every job with its tenant's state. Not scoped to a
+// tenant: the scheduler serves them all; what it then does to one job goes through
+// tx.tenant(id).jobs().
+class ScheduleRepo {
+ public:
+  explicit ScheduleRepo(SqlContext& ctx) : ctx_(ctx) {}
+  // Ordered by tenant, then job name.
+  Result<std::vector<ScheduledJob>> ListJobs();
+
+ private:
+  SqlContext& ctx_;
 };
 
 }  // namespace avni::store

@@ -16,6 +16,7 @@ class TenantRepo {
   explicit TenantRepo(SqlContext& ctx) : ctx_(ctx) {}
 
   // Errors: invalid_argument (empty or over-long name or type), conflict (name taken).
+  // Also creates the tenant's jobs `main` (every five minutes) and `errors` (hourly).
   Result<Tenant> Create(std::string_view name, std::string_view type);
   Result<Tenant> Get(TenantId id);
   Result<Tenant> FindByName(std::string_view name);

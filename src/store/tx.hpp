@@ -56,6 +56,8 @@ class Tx {
   // Audit entries that belong to no tenant (users, tenants themselves).
   AuditRepo global_audit() { return AuditRepo(ctx_, std::nullopt); }
   TenantScope tenant(TenantId id) { return TenantScope(ctx_, id); }
+  // Every tenant's jobs, for the scheduler.
+  ScheduleRepo schedule() { return ScheduleRepo(ctx_); }
 
  private:
   SqlContext& ctx_;

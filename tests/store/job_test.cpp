@@ -16,6 +16,13 @@ using store::Tx;
 
 class JobTest : public StoreTest {
  protected:
+  // A tenant without the two jobs every new tenant gets, so that each test makes its own.
+  TenantId MakeTenant(const std::string& name) {
+    const TenantId t = StoreTest::MakeTenant(name);
+    db_->Execute("DELETE FROM jobs WHERE tenant_id = " + std::to_string(t.value));
+    return t;
+  }
+
   // Runs fn(JobRepo&) in one write transaction of tenant t.
   template <typename Fn>
   auto Jobs(TenantId t, Fn fn) {
@@ -102,6 +109,19 @@ TEST_P(JobTest, PutGetListRoundTripEveryField) {
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].name, "errors");  // ordered by name
   EXPECT_EQ((*all)[1].name, "main");
+}
+
+TEST_P(JobTest, ANewTenantHasItsMainAndErrorsJobs) {
+  const TenantId t = StoreTest::MakeTenant("T");
+  auto all = Jobs(t, [](JobRepo& jobs) { return jobs.List(); });
+  ASSERT_TRUE(all.has_value());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "errors");
+  EXPECT_EQ((*all)[0].cron, "0 30 * * * ?");
+  EXPECT_EQ((*all)[1].name, "main");
+  EXPECT_EQ((*all)[1].cron, "0 */5 * * * ?");
+  EXPECT_TRUE((*all)[1].enabled);
+  EXPECT_FALSE((*all)[1].paused);
 }
 
 TEST_P(JobTest, PutUpdatesTheJobOfTheSameName) {

@@ -2,84 +2,23 @@
 
 #include <fmt/format.h>
 
+#include "store/sql/job_rows.hpp"
 #include "store/sql/sql_context.hpp"
 
 namespace avni::store {
 namespace {
+
+using job_sql::JobRow;
+using job_sql::kSelectJob;
+using job_sql::kSelectRun;
+using job_sql::RunRow;
 
 constexpr std::size_t kMaxName = 100;
 constexpr std::size_t kMaxCron = 200;
 constexpr std::size_t kMaxTimezone = 100;
 constexpr std::size_t kMaxEntityType = 200;
 
-constexpr const char* kSelectJob =
-    "SELECT id, tenant_id, name, cron, enabled, timezone, settings FROM jobs "
-    "WHERE tenant_id = :tenant ";
-
-constexpr const char* kSelectRun =
-    "SELECT id, tenant_id, job_id, started_at, finished_at, status, read_count, written_count, "
-    "failed_count, skipped_count, message, instance FROM runs WHERE tenant_id = :tenant ";
-
 constexpr const char* kRunPage = " ORDER BY started_at DESC, id DESC LIMIT :limit OFFSET :offset";
-
-struct JobRow {
-  long long id = 0, tenant_id = 0;
-  std::string name, cron;
-  int enabled = 1;
-  std::string timezone, settings;
-
-  void Bind(soci::statement& st) {
-    st.exchange(soci::into(id));
-    st.exchange(soci::into(tenant_id));
-    st.exchange(soci::into(name));
-    st.exchange(soci::into(cron));
-    st.exchange(soci::into(enabled));
-    st.exchange(soci::into(timezone));
-    st.exchange(soci::into(settings));
-  }
-  Job ToJob() const {
-    return Job{id, TenantId{tenant_id}, name, cron, enabled != 0, timezone, settings};
-  }
-};
-
-struct RunRow {
-  long long id = 0, tenant_id = 0, job_id = 0, started_at = 0;
-  NullableInt64 finished_at;
-  std::string status;
-  long long read = 0, written = 0, failed = 0, skipped = 0;
-  std::string message, instance;
-
-  void Bind(soci::statement& st) {
-    st.exchange(soci::into(id));
-    st.exchange(soci::into(tenant_id));
-    st.exchange(soci::into(job_id));
-    st.exchange(soci::into(started_at));
-    st.exchange(soci::into(finished_at.value, finished_at.ind));
-    st.exchange(soci::into(status));
-    st.exchange(soci::into(read));
-    st.exchange(soci::into(written));
-    st.exchange(soci::into(failed));
-    st.exchange(soci::into(skipped));
-    st.exchange(soci::into(message));
-    st.exchange(soci::into(instance));
-  }
-  Result<Run> ToRun() const {
-    auto parsed = ParseRunStatus(status);
-    if (!parsed)
-      return Fail(Error::Internal(fmt::format("unknown run status '{}' stored", status)));
-    Run run{id,
-            TenantId{tenant_id},
-            job_id,
-            AtMillis(started_at),
-            std::nullopt,
-            *parsed,
-            RunCounts{read, written, failed, skipped},
-            message,
-            instance};
-    if (auto f = finished_at.get()) run.finished_at = AtMillis(*f);
-    return run;
-  }
-};
 
 struct EntityCountsRow {
   std::string entity_type;

@@ -54,6 +54,11 @@ Result<Tenant> TenantRepo::Create(std::string_view name, std::string_view type) 
     if (Classify(e) == SqlFailure::kUnique) return Fail(NameTaken(name));
     throw;
   }
+  // Its two jobs, with the defaults migration 0004 gave the tenants that existed before.
+  Exec(ctx_.sql,
+       "INSERT INTO jobs (tenant_id, name, cron) VALUES (:tenant, 'main', '0 */5 * * * ?'), "
+       "(:tenant2, 'errors', '0 30 * * * ?')",
+       id, id);
   return Get(TenantId{id});
 }
 

@@ -1,0 +1,265 @@
+#include "scheduler/scheduler.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "scheduler/cron.hpp"
+#include "store/store.hpp"
+
+namespace avni::scheduler {
+namespace {
+
+// A job never fired and last seen long ago would otherwise walk its schedule forever.
+constexpr int kMaxCatchUpSteps = 100000;
+
+}  // namespace
+
+Scheduler::Scheduler(store::Store& store, const Clock& clock, JobRunner& runner,
+                     SchedulerOptions options)
+    : store_(store), clock_(clock), runner_(runner), options_(std::move(options)) {}
+
+Scheduler::~Scheduler() {
+  Stop(std::chrono::milliseconds(0));
+  // Whatever still runs is told to stop; wait for it, or its thread would outlive us.
+  WaitIdle(std::chrono::hours(1));
+  ReapThreads();
+}
+
+void Scheduler::Start() {
+  loop_ = std::thread([this] { Loop(); });
+}
+
+void Scheduler::Loop() {
+  while (!stopping_.load()) {
+    const auto started = std::chrono::steady_clock::now();
+    Tick();
+    std::unique_lock lock(loop_mutex_);
+    loop_wake_.wait_until(lock, started + options_.tick, [this] { return stopping_.load(); });
+  }
+}
+
+std::optional<Timestamp> Scheduler::DueFire(const ScheduledJob& sj, Timestamp now,
+                                            Timestamp* first_missed) {
+  const Job& job = sj.job;
+  auto& cached = schedules_[job.id];
+  if (!cached.schedule || cached.cron != job.cron || cached.timezone != job.timezone) {
+    cached.cron = job.cron;
+    cached.timezone = job.timezone;
+    auto parsed = CronSchedule::Parse(job.cron, job.timezone);
+    if (!parsed) {
+      spdlog::warn("tenant '{}': job {} has a schedule that cannot run: {}", sj.tenant_name,
+                   job.name, parsed.error().message);
+      cached.schedule = nullptr;
+      return std::nullopt;
+    }
+    cached.schedule = std::make_shared<const CronSchedule>(std::move(*parsed));
+  }
+  if (!cached.schedule || cached.schedule->never()) return std::nullopt;
+  Timestamp base;
+  if (job.last_fire_at) {
+    base = *job.last_fire_at;
+  } else {
+    auto [it, inserted] = first_seen_.try_emplace(job.id, now);
+    base = it->second;
+  }
+  auto next = cached.schedule->Next(base);
+  if (!next || *next > now) return std::nullopt;
+  // The latest fire due: fires missed while busy or down run once.
+  *first_missed = *next;
+  Timestamp fire = *next;
+  for (int i = 0; i < kMaxCatchUpSteps; ++i) {
+    auto after = cached.schedule->Next(fire);
+    if (!after || *after > now) break;
+    fire = *after;
+  }
+  return fire;
+}
+
+int Scheduler::Tick() {
+  if (stopping_.load()) return 0;
+  ReapThreads();
+  const Timestamp now = clock_.Now();
+  Heartbeat(now);
+  auto jobs = store_.Read([](store::Tx& tx) { return tx.schedule().ListJobs(); });
+  if (!jobs) {
+    spdlog::warn("scheduler: cannot read the schedules: {}", jobs.error().message);
+    return 0;
+  }
+  // What is due, the longest waiting first: when two jobs of a tenant are due together, the
+  // one passed over last time goes now (neither starves the other).
+  struct Due {
+    const ScheduledJob* job;
+    std::optional<Timestamp> fire;
+    bool requested;
+    Timestamp waiting_since;
+  };
+  std::vector<Due> due;
+  for (auto& sj : *jobs) {
+    const Job& job = sj.job;
+    if (!sj.tenant_active || !job.enabled) continue;
+    {
+      std::lock_guard lock(mutex_);
+      if (running_.contains(job.id)) continue;
+    }
+    const bool requested = job.run_requested_at.has_value();
+    Timestamp first_missed = now;
+    std::optional<Timestamp> fire = job.paused ? std::nullopt : DueFire(sj, now, &first_missed);
+    if (!fire && !requested) continue;
+    if (requested) first_missed = std::min(first_missed, *job.run_requested_at);
+    due.push_back(Due{&sj, fire, requested, first_missed});
+  }
+  std::stable_sort(due.begin(), due.end(),
+                   [](const Due& a, const Due& b) { return a.waiting_since < b.waiting_since; });
+  int started = 0;
+  for (const auto& [sjp, fire, requested, waiting_since] : due) {
+    const ScheduledJob& sj = *sjp;
+    const Job& job = sj.job;
+    {
+      std::lock_guard lock(mutex_);
+      if (static_cast<int>(running_.size()) >= options_.workers) break;
+      if (per_tenant_[job.tenant_id.value] >= options_.per_tenant) continue;
+    }
+    auto claimed = store_.Transact([&](store::Tx& tx) {
+      return tx.tenant(job.tenant_id)
+          .jobs()
+          .Claim(job.id, options_.instance, options_.lease_ttl, fire, requested);
+    });
+    if (!claimed) {
+      spdlog::warn("tenant '{}': claiming job {} failed: {}", sj.tenant_name, job.name,
+                   claimed.error().message);
+      continue;
+    }
+    if (!*claimed) continue;
+    auto stop = std::make_shared<std::atomic<bool>>(false);
+    std::lock_guard lock(mutex_);
+    start_delays_.push_back(
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - waiting_since).count());
+    first_seen_.erase(job.id);
+    running_[job.id] = Running{job.tenant_id, stop};
+    ++per_tenant_[job.tenant_id.value];
+    threads_.emplace_back([this, sj, stop] { Execute(sj, stop); });
+    ++started;
+  }
+  return started;
+}
+
+void Scheduler::Execute(ScheduledJob sj, std::shared_ptr<std::atomic<bool>> stop) {
+  const Job& job = sj.job;
+  Ping(job, "/start");
+  auto run = runner_.RunJob(sj, *stop);
+  const bool succeeded = run && run->status == RunStatus::kSucceeded;
+  const bool failed = !run || run->status == RunStatus::kFailed;
+  const std::string message = run ? run->message : run.error().message;
+  auto noted = store_.Transact([&](store::Tx& tx) -> Status {
+    auto jobs = tx.tenant(job.tenant_id).jobs();
+    // A cancelled run (stopped, or its flows held elsewhere) neither failed nor succeeded.
+    if (succeeded || failed) {
+      auto outcome = jobs.NoteRunOutcome(job.id, succeeded, options_.pause_after, message);
+      if (!outcome) return Fail(outcome.error());
+      if (outcome->paused && !job.paused) {
+        spdlog::warn("tenant '{}': job {} paused: {}", sj.tenant_name, job.name,
+                     outcome->pause_reason);
+      }
+    }
+    return jobs.Release(job.id, options_.instance);
+  });
+  if (!noted) {
+    // The lease then expires by itself; the outcome is in the run record.
+    spdlog::warn("tenant '{}': recording the end of job {} failed: {}", sj.tenant_name, job.name,
+                 noted.error().message);
+  }
+  if (succeeded) Ping(job, "");
+  if (failed) Ping(job, "/fail");
+  std::lock_guard lock(mutex_);
+  running_.erase(job.id);
+  if (--per_tenant_[job.tenant_id.value] <= 0) per_tenant_.erase(job.tenant_id.value);
+  finished_.push_back(std::this_thread::get_id());
+  changed_.notify_all();
+}
+
+void Scheduler::Heartbeat(Timestamp now) {
+  if (now - last_heartbeat_ < options_.heartbeat) return;
+  last_heartbeat_ = now;
+  std::vector<std::pair<RowId, Running>> running;
+  {
+    std::lock_guard lock(mutex_);
+    running.assign(running_.begin(), running_.end());
+  }
+  for (const auto& [job_id, run] : running) {
+    auto renewed = store_.Transact([&](store::Tx& tx) {
+      return tx.tenant(run.tenant).jobs().Renew(job_id, options_.instance, options_.lease_ttl);
+    });
+    if (renewed && !*renewed) {
+      // Another instance may run it now: stop after the current page (whose commit the
+      // engine's flow lock refuses if that instance got there first).
+      spdlog::warn("scheduler: the lease of job {} was lost; stopping it", job_id);
+      run.stop->store(true);
+    }
+  }
+}
+
+void Scheduler::Ping(const Job& job, std::string_view suffix) {
+  if (!options_.ping) return;
+  const auto settings =
+      nlohmann::json::parse(job.settings_json, nullptr, /*allow_exceptions=*/false);
+  if (!settings.is_object() || !settings.contains("ping_url") ||
+      !settings["ping_url"].is_string()) {
+    return;
+  }
+  std::string url = settings["ping_url"].get<std::string>();
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  options_.ping(url + std::string(suffix));
+}
+
+bool Scheduler::Stop(std::chrono::milliseconds grace) {
+  stopping_.store(true);
+  {
+    std::lock_guard lock(loop_mutex_);
+    loop_wake_.notify_all();
+  }
+  if (loop_.joinable()) loop_.join();
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, run] : running_) run.stop->store(true);
+  }
+  const bool idle = WaitIdle(grace);
+  if (idle) ReapThreads();
+  return idle;
+}
+
+bool Scheduler::WaitIdle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [this] { return running_.empty(); });
+}
+
+int Scheduler::running() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<int>(running_.size());
+}
+
+std::vector<std::int64_t> Scheduler::TakeStartDelays() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(start_delays_, {});
+}
+
+void Scheduler::ReapThreads() {
+  std::vector<std::thread> done;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto id : finished_) {
+      auto it = std::find_if(threads_.begin(), threads_.end(),
+                             [&](const std::thread& t) { return t.get_id() == id; });
+      if (it != threads_.end()) {
+        done.push_back(std::move(*it));
+        threads_.erase(it);
+      }
+    }
+    finished_.clear();
+  }
+  for (auto& t : done) t.join();
+}
+
+}  // namespace avni::scheduler

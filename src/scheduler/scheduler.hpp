@@ -1,0 +1,129 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/time.hpp"
+#include "domain/job.hpp"
+
+namespace avni::store {
+class Store;
+}
+
+namespace avni::scheduler {
+
+class CronSchedule;
+
+// What runs a claimed job: the production one runs the tenant's flows through the sync engine
+// (FlowJobRunner). `stop` is set when the service stops or the job's lease was lost: the
+// runner then finishes its current page, commits it and returns.
+class JobRunner {
+ public:
+  virtual ~JobRunner() = default;
+  // Returns the run it recorded (ended), or an error when it could not even record one.
+  virtual Result<Run> RunJob(const ScheduledJob& job, const std::atomic<bool>& stop) = 0;
+};
+
+// Sends a health ping (healthchecks.io style) to a URL; failures are the pinger's to log.
+using Pinger = std::function<void(const std::string& url)>;
+
+struct SchedulerOptions {
+  std::string instance;  // lease owner: unique per process
+  int workers = 4;       // jobs running at once in this instance (the global cap)
+  int per_tenant = 1;    // jobs of one tenant running at once in this instance
+  std::chrono::milliseconds tick{1000};
+  std::chrono::milliseconds lease_ttl{std::chrono::seconds(30)};
+  std::chrono::milliseconds heartbeat{std::chrono::seconds(10)};
+  int pause_after = 5;  // consecutive failed runs that pause a job (0: never)
+  Pinger ping;          // none when empty
+};
+
+// Runs every tenant's jobs on their cron schedules, across any number of instances sharing one
+// database:
+// - schedules are read from the store on every tick (a change through the API takes effect
+//   within a tick, no restart);
+// - a due job is claimed in the store (JobRepo::Claim: its lease, the fire, and no other job of
+//   the tenant running anywhere), so each fire runs once, on one instance, and a tenant's main
+//   and errors jobs never overlap;
+// - fires missed while the job ran or the service was down run once, not once per tick;
+// - leases are renewed by heartbeat while a job runs; a dead instance's leases expire and
+//   another instance takes the job over;
+// - after `pause_after` failed runs in a row a job pauses itself and says why.
+// Thread-safe. Tests drive it with a fake clock by calling Tick() themselves.
+class Scheduler {
+ public:
+  Scheduler(store::Store& store, const Clock& clock, JobRunner& runner, SchedulerOptions options);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Starts the loop that calls Tick every `tick`.
+  void Start();
+  // One pass: reads the schedules, claims what is due, starts it on a worker thread. Returns
+  // the number of jobs started.
+  int Tick();
+  // Graceful stop: no new claims; running jobs are asked to stop after their current page;
+  // waits up to `grace` for them (their leases are released as each ends). true when all ended.
+  bool Stop(std::chrono::milliseconds grace);
+  // Waits until no job runs here (tests); false after `timeout`.
+  bool WaitIdle(std::chrono::milliseconds timeout);
+  int running() const;
+
+  // Fire-to-start delays (ms) of the runs started here since the last call, for figures.
+  std::vector<std::int64_t> TakeStartDelays();
+
+ private:
+  struct Running {
+    TenantId tenant;
+    std::shared_ptr<std::atomic<bool>> stop;
+  };
+  struct Cached {
+    std::string cron, timezone;
+    std::shared_ptr<const CronSchedule> schedule;  // null when the expression is bad
+  };
+
+  // The latest fire of the job due at `now` (nullopt: none), and the first one it missed.
+  std::optional<Timestamp> DueFire(const ScheduledJob& job, Timestamp now, Timestamp* first_missed);
+  void Execute(ScheduledJob job, std::shared_ptr<std::atomic<bool>> stop);
+  void Heartbeat(Timestamp now);
+  void Ping(const Job& job, std::string_view suffix);
+  void Loop();
+  void ReapThreads();
+
+  store::Store& store_;
+  const Clock& clock_;
+  JobRunner& runner_;
+  SchedulerOptions options_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<RowId, Running> running_;        // by job id
+  std::map<std::int64_t, int> per_tenant_;  // running jobs by tenant id
+  std::map<RowId, Timestamp> first_seen_;   // jobs never fired: when this instance first saw them
+  std::map<RowId, Cached> schedules_;
+  std::vector<std::thread> threads_;
+  std::vector<std::thread::id> finished_;
+  std::vector<std::int64_t> start_delays_;
+  Timestamp last_heartbeat_{};
+  std::atomic<bool> stopping_{false};
+  std::thread loop_;
+  std::mutex loop_mutex_;
+  std::condition_variable loop_wake_;
+};
+
+// A pinger over HTTP GET with short timeouts (libcurl); failures are logged without the URL,
+// which carries the check's secret id.
+Pinger HttpPinger(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+}  // namespace avni::scheduler
