@@ -18,6 +18,8 @@ std::vector<Route> AllRoutes(Services& services) {
   AddErrorRecordRoutes(routes, services);
   AddErrorTypeRoutes(routes, services);
   AddSyncStatusRoutes(routes, services);
+  AddJobRoutes(routes, services);
+  AddRunRoutes(routes, services);
   AddOpenApiRoutes(routes, services);
   return routes;
 }

@@ -34,6 +34,9 @@ void AddBundleRoutes(std::vector<Route>& routes, Services& services);
 void AddErrorRecordRoutes(std::vector<Route>& routes, Services& services);
 void AddErrorTypeRoutes(std::vector<Route>& routes, Services& services);
 void AddSyncStatusRoutes(std::vector<Route>& routes, Services& services);
+// A tenant's jobs (jobs.cpp: schedules, run now, pause, resume) and their runs (runs.cpp).
+void AddJobRoutes(std::vector<Route>& routes, Services& services);
+void AddRunRoutes(std::vector<Route>& routes, Services& services);
 void AddOpenApiRoutes(std::vector<Route>& routes, Services& services);
 
 }  // namespace avni::api
