@@ -30,6 +30,16 @@ Scheduler::~Scheduler() {
 
 void Scheduler::Start() {
   loop_ = std::thread([this] { Loop(); });
+  // Leases are renewed on their own thread: a slow tick (many claims contending on a busy
+  // database) must not let a running job's lease expire.
+  heartbeat_ = std::thread([this] {
+    // Until the running jobs ended: a graceful stop still needs their leases.
+    while (!heartbeat_stop_.load()) {
+      Heartbeat(clock_.Now());
+      std::unique_lock lock(loop_mutex_);
+      loop_wake_.wait_for(lock, options_.heartbeat / 4, [this] { return heartbeat_stop_.load(); });
+    }
+  });
 }
 
 void Scheduler::Loop() {
@@ -181,11 +191,11 @@ void Scheduler::Execute(ScheduledJob sj, std::shared_ptr<std::atomic<bool>> stop
 }
 
 void Scheduler::Heartbeat(Timestamp now) {
-  if (now - last_heartbeat_ < options_.heartbeat) return;
-  last_heartbeat_ = now;
   std::vector<std::pair<RowId, Running>> running;
   {
     std::lock_guard lock(mutex_);
+    if (now - last_heartbeat_ < options_.heartbeat) return;
+    last_heartbeat_ = now;
     running.assign(running_.begin(), running_.end());
   }
   for (const auto& [job_id, run] : running) {
@@ -227,6 +237,12 @@ bool Scheduler::Stop(std::chrono::milliseconds grace) {
   }
   const bool idle = WaitIdle(grace);
   if (idle) ReapThreads();
+  {
+    std::lock_guard lock(loop_mutex_);
+    heartbeat_stop_.store(true);
+    loop_wake_.notify_all();
+  }
+  if (heartbeat_.joinable()) heartbeat_.join();
   return idle;
 }
 

@@ -117,7 +117,9 @@ class Scheduler {
   std::vector<std::int64_t> start_delays_;
   Timestamp last_heartbeat_{};
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> heartbeat_stop_{false};
   std::thread loop_;
+  std::thread heartbeat_;  // joined after the running jobs ended
   std::mutex loop_mutex_;
   std::condition_variable loop_wake_;
 };

@@ -74,10 +74,10 @@ class JobRepo {
   // TryAcquire); refuses while another job of the tenant holds a live lease (a tenant's jobs
   // never run at the same time); when `fire` is given, refuses unless it is later than the
   // job's last_fire_at and records it there (so each fire is claimed once, by one instance);
-  // when `requested`, clears run_requested_at. Runs of the job still marked running (their
-  // instance died; its lease expired) are ended as failed. On PostgreSQL the tenant row is
-  // locked for the transaction, so two instances claiming two jobs of one tenant serialize.
-  // true when claimed; nothing changes otherwise.
+  // when `requested`, clears run_requested_at. The tenant's runs still marked running whose
+  // job holds no live lease (their instance died) are ended as failed, "abandoned". On PostgreSQL
+  // the tenant row is locked for the transaction, so two instances claiming two jobs of one tenant
+  // serialize. true when claimed; nothing changes otherwise.
   Result<bool> Claim(RowId job_id, std::string_view owner, std::chrono::milliseconds ttl,
                      std::optional<Timestamp> fire, bool requested);
   // Records a finished run's outcome: failures in a row (0 after a success), and pauses the

@@ -129,6 +129,18 @@ Result<bool> JobRepo::Claim(RowId job_id, std::string_view owner, std::chrono::m
           .value_or(0);
   if (others > 0) return false;
   if (fire && job->last_fire_at && *job->last_fire_at >= *fire) return false;
+  // Runs still marked running whose job holds no live lease lost their instance (it died, or
+  // stalled past its lease): end them now, before this claim's own lease is live, so that the
+  // run records never show two of the tenant's runs at once.
+  Exec(ctx_.sql,
+       "UPDATE runs SET status = 'failed', finished_at = :now, message = :message WHERE "
+       "tenant_id = :tenant AND status = 'running' AND NOT EXISTS (SELECT 1 FROM leases WHERE "
+       "leases.tenant_id = runs.tenant_id AND leases.job_id = runs.job_id AND "
+       "leases.expires_at > :now2)",
+       now,
+       std::string("abandoned: the instance running it stopped before the run ended; the next "
+                   "run goes on from the committed cursor"),
+       tenant_.value, now);
   auto leased = TryAcquire(job_id, owner, ttl);
   if (!leased) return Fail(leased.error());
   if (!*leased) return false;
@@ -140,13 +152,6 @@ Result<bool> JobRepo::Claim(RowId job_id, std::string_view owner, std::chrono::m
     Exec(ctx_.sql, "UPDATE jobs SET run_requested_at = NULL WHERE tenant_id = :tenant AND id = :id",
          tenant_.value, job_id);
   }
-  Exec(ctx_.sql,
-       "UPDATE runs SET status = 'failed', finished_at = :now, message = :message WHERE "
-       "tenant_id = :tenant AND job_id = :job AND status = 'running'",
-       now,
-       std::string("abandoned: the instance running it stopped before the run ended; the next "
-                   "run goes on from the committed cursor"),
-       tenant_.value, job_id);
   return true;
 }
 
