@@ -128,8 +128,17 @@ int Scheduler::Tick() {
     const ScheduledJob& sj = *sjp;
     const Job& job = sj.job;
     {
-      std::lock_guard lock(mutex_);
-      if (static_cast<int>(running_.size()) >= options_.workers) break;
+      // All workers busy: wait for one within this tick rather than a tick per start, so that
+      // a burst of fires (every tenant at the top of the minute) is claimed from one reading.
+      std::unique_lock lock(mutex_);
+      if (!changed_.wait_for(lock, options_.tick,
+                             [&] {
+                               return stopping_.load() ||
+                                      static_cast<int>(running_.size()) < options_.workers;
+                             }) ||
+          stopping_.load()) {
+        break;
+      }
       if (per_tenant_[job.tenant_id.value] >= options_.per_tenant) continue;
     }
     auto claimed = store_.Transact([&](store::Tx& tx) {
@@ -203,6 +212,10 @@ void Scheduler::Heartbeat(Timestamp now) {
       return tx.tenant(run.tenant).jobs().Renew(job_id, options_.instance, options_.lease_ttl);
     });
     if (renewed && !*renewed) {
+      std::lock_guard lock(mutex_);
+      auto still = running_.find(job_id);
+      // A job that ended meanwhile released its lease itself.
+      if (still == running_.end() || still->second.stop != run.stop) continue;
       // Another instance may run it now: stop after the current page (whose commit the
       // engine's flow lock refuses if that instance got there first).
       spdlog::warn("scheduler: the lease of job {} was lost; stopping it", job_id);
