@@ -37,18 +37,21 @@ test: build-test
 
 # Figures on this machine, release build, on SQLite and on a throwaway PostgreSQL.
 bench: build
-	@ninja -C $(RELEASE_DIR) -j $(JOBS) api_latency mapping_lookup mapping_import sync_engine
+	@ninja -C $(RELEASE_DIR) -j $(JOBS) api_latency mapping_lookup mapping_import sync_engine \
+	  scheduler_idle
 	@$(RELEASE_DIR)/bench/api_latency
 	@$(RELEASE_DIR)/bench/mapping_lookup
 	@$(RELEASE_DIR)/bench/mapping_import
 	@$(RELEASE_DIR)/bench/sync_engine --records 10000
 	@$(RELEASE_DIR)/bench/sync_engine --records 1000000
+	@$(RELEASE_DIR)/bench/scheduler_idle
 	@scripts/pg-throwaway start build/bench-pg >/dev/null && \
 	  $(RELEASE_DIR)/bench/api_latency --db "$$(cat build/bench-pg/dsn)" && \
 	  $(RELEASE_DIR)/bench/mapping_lookup --store-only --db "$$(cat build/bench-pg/dsn)" && \
 	  $(RELEASE_DIR)/bench/mapping_import --db "$$(cat build/bench-pg/dsn)" && \
 	  $(RELEASE_DIR)/bench/sync_engine --records 10000 --db "$$(cat build/bench-pg/dsn)" && \
-	  $(RELEASE_DIR)/bench/sync_engine --records 1000000 --db "$$(cat build/bench-pg/dsn)"; \
+	  $(RELEASE_DIR)/bench/sync_engine --records 1000000 --db "$$(cat build/bench-pg/dsn)" && \
+	  $(RELEASE_DIR)/bench/scheduler_idle --db "$$(cat build/bench-pg/dsn)"; \
 	  status=$$?; scripts/pg-throwaway stop build/bench-pg; exit $$status
 
 format:
