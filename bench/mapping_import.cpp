@@ -16,26 +16,17 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "bench_util.hpp"
 #include "crypto/secret_box.hpp"
 #include "mapping/mapping_import.hpp"
 #include "store/store.hpp"
 
 namespace {
 
+using avni::bench::Arg;
+using avni::bench::PeakRssMiB;
+
 using Clock = std::chrono::steady_clock;
-
-std::string Arg(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (argv[i] == name) return argv[i + 1];
-  }
-  return fallback;
-}
-
-double PeakRssMiB() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;  // kilobytes on Linux
-}
 
 // Lines spread over 10 groups x 10 types; `variant` changes every int_system_value.
 std::string Generate(int rows, const std::string& variant) {

@@ -31,10 +31,15 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "bench_util.hpp"
 #include "scheduler/scheduler.hpp"
 #include "store/store.hpp"
 
 namespace {
+
+using avni::bench::Arg;
+using avni::bench::CpuSeconds;
+using avni::bench::PeakRssMiB;
 
 using namespace avni;
 using namespace std::chrono_literals;
@@ -42,26 +47,6 @@ using namespace std::chrono_literals;
 constexpr const char* kEveryMinute = "0 * * * * ?";
 constexpr int kBatch = 100;   // tenants per setup transaction
 constexpr auto kMargin = 5s;  // kept out of the quiet window on each side
-
-std::string Arg(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (argv[i] == name) return argv[i + 1];
-  }
-  return fallback;
-}
-
-double PeakRssMiB() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;  // kilobytes on Linux
-}
-
-double CpuSeconds() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 double Seconds(Timestamp from, Timestamp to) {
   return std::chrono::duration<double>(to - from).count();

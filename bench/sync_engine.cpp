@@ -21,33 +21,18 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "bench_util.hpp"
 #include "store/store.hpp"
 #include "sync/engine.hpp"
 
 namespace {
 
+using avni::bench::Arg;
+using avni::bench::CpuSeconds;
+using avni::bench::PeakRssMiB;
+
 using namespace avni;
 using Steady = std::chrono::steady_clock;
-
-std::string Arg(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (argv[i] == name) return argv[i + 1];
-  }
-  return fallback;
-}
-
-double PeakRssMiB() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
-}
-
-double CpuSeconds() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 // Subjects made on demand from their index, 20 observations each, 7 sharing each timestamp:
 // nothing is kept, so memory does not grow with their number.

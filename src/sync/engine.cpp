@@ -148,34 +148,28 @@ FlowResult Engine::RunFlow(const Flow& flow, RowId run_id) {
   return result;
 }
 
-FlowResult Engine::RunFlows(const std::vector<Flow>& flows, RowId run_id) {
+FlowResult Engine::RunEach(const std::vector<Flow>& flows, RowId run_id,
+                           FlowResult (Engine::*one)(const Flow&, RowId)) {
   FlowResult total;
   for (const auto& flow : flows) {
-    FlowResult one = RunFlow(flow, run_id);
-    Add(total.counts, one.counts);
-    total.retries += one.retries;
-    if (one.outcome != FlowOutcome::kCompleted) {
-      total.outcome = one.outcome;
-      total.message = fmt::format("{}: {}", flow.entity_type, one.message);
+    FlowResult result = (this->*one)(flow, run_id);
+    Add(total.counts, result.counts);
+    total.retries += result.retries;
+    if (result.outcome != FlowOutcome::kCompleted) {
+      total.outcome = result.outcome;
+      total.message = fmt::format("{}: {}", flow.entity_type, result.message);
       break;
     }
   }
   return total;
 }
 
+FlowResult Engine::RunFlows(const std::vector<Flow>& flows, RowId run_id) {
+  return RunEach(flows, run_id, &Engine::RunFlow);
+}
+
 FlowResult Engine::ReprocessAll(const std::vector<Flow>& flows, RowId run_id) {
-  FlowResult total;
-  for (const auto& flow : flows) {
-    FlowResult one = Reprocess(flow, run_id);
-    Add(total.counts, one.counts);
-    total.retries += one.retries;
-    if (one.outcome != FlowOutcome::kCompleted) {
-      total.outcome = one.outcome;
-      total.message = fmt::format("{}: {}", flow.entity_type, one.message);
-      break;
-    }
-  }
-  return total;
+  return RunEach(flows, run_id, &Engine::Reprocess);
 }
 
 Result<Run> Engine::RunJob(RowId job_id, std::string_view instance, const std::vector<Flow>& flows,

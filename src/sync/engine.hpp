@@ -99,6 +99,10 @@ class Engine {
                      JobKind kind);
 
  private:
+  // Runs `one` for each flow in order, stopping at the first that does not complete.
+  FlowResult RunEach(const std::vector<Flow>& flows, RowId run_id,
+                     FlowResult (Engine::*one)(const Flow&, RowId));
+
   store::Store& store_;
   TenantId tenant_;
   const Clock& clock_;

@@ -10,30 +10,12 @@
 
 #include "api/handlers/common.hpp"
 #include "api/handlers/mapping_common.hpp"
+#include "api/handlers/sync_common.hpp"
 #include "api/paging.hpp"
 #include "store/store.hpp"
 
 namespace avni::api {
 namespace {
-
-// A text query parameter: valid UTF-8 of at most max_chars characters.
-Result<std::optional<std::string>> QueryText(const Request& request, const std::string& name,
-                                             std::size_t max_chars) {
-  auto value = request.QueryValue(name);
-  if (!value) return std::optional<std::string>();
-  try {
-    (void)nlohmann::json(*value).dump();
-  } catch (const nlohmann::json::exception&) {
-    return Fail(Error::InvalidArgument(name, name + " is not valid UTF-8 text"));
-  }
-  std::size_t chars = 0;
-  for (unsigned char c : *value) chars += (c & 0xC0) != 0x80;
-  if (chars > max_chars) {
-    return Fail(Error::InvalidArgument(
-        name, fmt::format("{} must have at most {} characters", name, max_chars)));
-  }
-  return value;
-}
 
 Result<std::optional<RowId>> QueryId(const Request& request, const std::string& name) {
   auto text = request.QueryValue(name);
@@ -58,12 +40,12 @@ Result<ListQuery> ReadListQuery(const Request& request, const PageRequest& page)
   auto& f = q.filter;
   Reads reads;
   reads.Into(q.group.id, QueryId(request, "group_id"));
-  reads.Into(q.group.name, QueryText(request, "group", kMaxMappingName));
+  reads.Into(q.group.name, QueryString(request, "group", kMaxMappingName));
   reads.Into(q.type.id, QueryId(request, "type_id"));
-  reads.Into(q.type.name, QueryText(request, "type", kMaxMappingName));
-  reads.Into(f.avni_value, QueryText(request, "avni_value", kMaxMappingValue));
-  reads.Into(f.int_system_value, QueryText(request, "int_system_value", kMaxMappingValue));
-  reads.Into(f.q, QueryText(request, "q", kMaxMappingValue));
+  reads.Into(q.type.name, QueryString(request, "type", kMaxMappingName));
+  reads.Into(f.avni_value, QueryString(request, "avni_value", kMaxMappingValue));
+  reads.Into(f.int_system_value, QueryString(request, "int_system_value", kMaxMappingValue));
+  reads.Into(f.q, QueryString(request, "q", kMaxMappingValue));
   if (reads.error) return Fail(*reads.error);
   if (auto hint = request.QueryValue("data_type_hint")) {
     auto parsed = DataTypeHintOf(*hint);

@@ -79,19 +79,6 @@ inline Error RecordNotFound(RowId id) {
   return Error::NotFound(fmt::format("no error record with id {}", id));
 }
 
-// `text` as a LIKE pattern that matches it anywhere, every character literal: a backslash
-// (the ESCAPE character), '%' and '_' each get a backslash in front. (The same rule as the
-// mappings' `q` filter in mapping_repo.cpp.)
-inline std::string ContainsPattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '\\' || c == '%' || c == '_') out += '\\';
-    out += c;
-  }
-  out += '%';
-  return out;
-}
-
 // The WHERE clause of an ErrorRecordFilter. Each narrowing is off when its flag is 1, so one
 // statement with a fixed list of bound parameters serves every combination. Text is compared
 // after lower() on both sides, which folds ASCII letters on both backends (PostgreSQL folds

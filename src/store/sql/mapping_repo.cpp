@@ -217,18 +217,6 @@ Result<Mapping> MappingRepo::SetVoided(RowId id, bool voided) {
 
 namespace {
 
-// `text` as a LIKE pattern that matches it anywhere, every character literal: a backslash
-// (the ESCAPE character), '%' and '_' each get a backslash in front.
-std::string ContainsPattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '\\' || c == '%' || c == '_') out += '\\';
-    out += c;
-  }
-  out += '%';
-  return out;
-}
-
 // The WHERE clause of a filter and its values, bound in the order their placeholders appear.
 // Holds copies of the values so that they outlive the statement that refers to them.
 class FilterClause {

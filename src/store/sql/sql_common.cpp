@@ -168,6 +168,16 @@ void AppendJsonString(std::string& out, std::string_view text) {
 
 }  // namespace
 
+std::string ContainsPattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '\\' || c == '%' || c == '_') out += '\\';
+    out += c;
+  }
+  out += '%';
+  return out;
+}
+
 std::string JsonArray(const std::vector<std::string>& items) {
   std::string out = "[";
   for (std::size_t i = 0; i < items.size(); ++i) {

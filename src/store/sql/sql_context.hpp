@@ -134,6 +134,10 @@ Status CheckText(std::string_view field, std::string_view value, std::size_t max
 Status CheckTenantExists(SqlContext& ctx, TenantId tenant);
 Status CheckUserExists(SqlContext& ctx, RowId user_id);
 
+// `text` as a LIKE pattern (with ESCAPE '\\') that matches it anywhere, every character
+// literal: a backslash, '%' and '_' each get a backslash in front. For "contains" filters.
+std::string ContainsPattern(std::string_view text);
+
 // Lists bound as one parameter (a JSON text), so that a page-sized batch is one statement
 // with bound values on both backends. JsonArray encodes strings; JsonRows encodes rows of
 // strings. JsonIn is the condition "column is one of the array's strings", written so that
