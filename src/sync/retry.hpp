@@ -8,7 +8,7 @@
 #include <string>
 
 #include "common/error.hpp"
-#include "sync/taxonomy.hpp"
+#include "common/taxonomy.hpp"
 
 namespace avni::sync {
 

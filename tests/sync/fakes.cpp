@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <tuple>
 
-#include "sync/taxonomy.hpp"
+#include "common/taxonomy.hpp"
 
 namespace avni::testing {
 
@@ -120,7 +120,7 @@ Result<std::string> MemorySink::Create(const sync::Outgoing& out) {
   if (Unlucky(unavailable_rate)) return Fail(Error::Unavailable("sink: HTTP 503"));
   if (rejected_keys.contains(out.key)) {
     ++refusals;
-    return Fail(sync::ClassifyHttp(500, "Subject type 'Individual' not found"));
+    return Fail(ClassifyHttp(500, "Subject type 'Individual' not found"));
   }
   ++creates;
   std::string id = fmt::format("dest-{}", rows_.size() + 1);
@@ -135,7 +135,7 @@ Status MemorySink::Update(std::string_view destination_id, const sync::Outgoing&
   if (Unlucky(unavailable_rate)) return Fail(Error::Unavailable("sink: HTTP 503"));
   if (rejected_keys.contains(out.key)) {
     ++refusals;
-    return Fail(sync::ClassifyHttp(500, "Subject type 'Individual' not found"));
+    return Fail(ClassifyHttp(500, "Subject type 'Individual' not found"));
   }
   auto it = by_destination_.find(std::string(destination_id));
   if (it == by_destination_.end()) return Fail(Error::NotFound("sink: HTTP 404"));

@@ -4,7 +4,7 @@
 #include "sync/error_classifier.hpp"
 #include "sync/flow.hpp"
 #include "sync/retry.hpp"
-#include "sync/taxonomy.hpp"
+#include "common/taxonomy.hpp"
 
 namespace avni::sync {
 namespace {

@@ -1,4 +1,4 @@
-#include "sync/taxonomy.hpp"
+#include "common/taxonomy.hpp"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <array>
 #include <string>
 
-namespace avni::sync {
+namespace avni {
 namespace {
 
 constexpr std::size_t kMaxQuoted = 500;
@@ -73,4 +73,4 @@ Error ClassifyHttp(int status, std::string_view body) {
   return Error::Internal(fmt::format("HTTP {} is not a failure", status));
 }
 
-}  // namespace avni::sync
+}  // namespace avni

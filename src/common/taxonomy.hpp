@@ -4,8 +4,9 @@
 
 #include "common/error.hpp"
 
-// Which failures the engine retries and which it parks (the error taxonomy of DESIGN.md).
-namespace avni::sync {
+// Which failures are about availability (retry later) and which about the data (park the
+// record): the error taxonomy of DESIGN.md, shared by the sync engine and the HTTP clients.
+namespace avni {
 
 // Availability: the destination or source cannot answer now (connection refused, timeout, 429,
 // 502/503/504, an auth outage). Retried with backoff inside the run; never parked, so one
@@ -23,4 +24,4 @@ Error ClassifyHttp(int status, std::string_view body);
 // OpenMRS answer some validation failures with 500.
 bool LooksLikeValidationMessage(std::string_view body);
 
-}  // namespace avni::sync
+}  // namespace avni
