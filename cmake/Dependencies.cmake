@@ -26,4 +26,7 @@ target_link_libraries(soci INTERFACE ${SOCI_SQLITE3} ${SOCI_POSTGRESQL} ${SOCI_C
 if(AVNI_BUILD_TESTS)
   find_package(GTest REQUIRED)
   include(GoogleTest)
+  # The HTTP client's tests: a TLS loopback server and gzip-encoded answers.
+  find_package(OpenSSL REQUIRED)
+  find_package(ZLIB REQUIRED)
 endif()

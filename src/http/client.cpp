@@ -1,0 +1,321 @@
+#include "http/client.hpp"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "common/taxonomy.hpp"
+#include "http/rate_limiter.hpp"
+
+namespace avni::http {
+namespace {
+
+constexpr std::size_t kMaxIdleHandles = 32;
+constexpr long kMaxRedirects = 3;
+
+void InitCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string Trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return "";
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+// Where a URL points, for rate limiting and for messages: "host" and "host:port" (the port
+// only when the URL names one). Never the path or query, which may carry secrets.
+struct Target {
+  std::string host;
+  std::string display;
+};
+
+std::optional<Target> ParseTarget(const char* url) {
+  CURLU* parsed = curl_url();
+  if (parsed == nullptr) return std::nullopt;
+  std::optional<Target> target;
+  char* host = nullptr;
+  char* port = nullptr;
+  if (curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+    target = Target{Lower(host), Lower(host)};
+    if (curl_url_get(parsed, CURLUPART_PORT, &port, 0) == CURLUE_OK) {
+      target->display += fmt::format(":{}", port);
+    }
+  }
+  curl_free(host);
+  curl_free(port);
+  curl_url_cleanup(parsed);
+  return target;
+}
+
+// One transfer's state, shared with curl's callbacks.
+struct Transfer {
+  CURL* handle = nullptr;
+  Response response;
+  std::size_t max_bytes = 0;
+  bool too_large = false;
+  std::chrono::steady_clock::duration read_timeout{};
+  std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
+  curl_off_t last_seen = -1;
+  bool stalled = false;
+};
+
+std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  if (transfer->response.body.size() + bytes > transfer->max_bytes) {
+    transfer->too_large = true;
+    return 0;  // aborts the transfer: nothing more is read from the server
+  }
+  transfer->response.body.append(data, bytes);
+  return bytes;
+}
+
+std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::string_view line(data, size * count);
+  // A status line starts each response of a redirect chain; keep only the last one's headers.
+  if (line.starts_with("HTTP/")) {
+    transfer->response.headers.clear();
+  } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+    transfer->response.headers[Lower(Trim(line.substr(0, colon)))] = Trim(line.substr(colon + 1));
+  }
+  return size * count;
+}
+
+// Enforces read_timeout with millisecond precision: CURLOPT_LOW_SPEED_TIME counts whole seconds.
+int OnProgress(void* user, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t uploaded) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const auto now = std::chrono::steady_clock::now();
+  curl_off_t pretransfer = 0;
+  curl_easy_getinfo(transfer->handle, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+  // Until the connection is up, connect_timeout is the one that applies.
+  if (pretransfer == 0 || downloaded + uploaded != transfer->last_seen) {
+    transfer->last_seen = downloaded + uploaded;
+    transfer->last_activity = now;
+    return 0;
+  }
+  if (now - transfer->last_activity > transfer->read_timeout) {
+    transfer->stalled = true;
+    return 1;
+  }
+  return 0;
+}
+
+long Millis(std::chrono::milliseconds duration) {
+  return static_cast<long>(std::max<std::chrono::milliseconds::rep>(duration.count(), 1));
+}
+
+}  // namespace
+
+std::string DefaultUserAgent() { return "avni-integrator/" AVNI_VERSION; }
+
+struct Client::Impl {
+  explicit Impl(ClientOptions opts)
+      : options(std::move(opts)), limiter(options.per_host_rate, options.per_host_burst) {}
+
+  ~Impl() {
+    for (CURL* handle : idle) curl_easy_cleanup(handle);
+  }
+
+  // A handle from the pool, or a new one. Each handle keeps its own cache of open connections,
+  // so taking a recently used one reuses its keep-alive connection.
+  CURL* Take() {
+    {
+      std::lock_guard lock(mutex);
+      if (!idle.empty()) {
+        CURL* handle = idle.back();
+        idle.pop_back();
+        return handle;
+      }
+    }
+    return curl_easy_init();
+  }
+
+  void Give(CURL* handle) {
+    // Clears the options but keeps the live connections, DNS cache and TLS sessions.
+    curl_easy_reset(handle);
+    std::lock_guard lock(mutex);
+    if (idle.size() < kMaxIdleHandles) {
+      idle.push_back(handle);
+      return;
+    }
+    curl_easy_cleanup(handle);
+  }
+
+  void Configure(Transfer& transfer, const Request& request, curl_slist* headers) const {
+    CURL* h = transfer.handle;
+    curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, kMaxRedirects);
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    // No CURLOPT_PROXY / CURLOPT_NOPROXY: libcurl then follows http_proxy, https_proxy and
+    // no_proxy from the environment.
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, Millis(options.connect_timeout));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, Millis(options.total_timeout));
+    const auto read_seconds = std::chrono::ceil<std::chrono::seconds>(options.read_timeout).count();
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max<long>(read_seconds, 1)));
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+    if (!options.ca_bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_bundle.c_str());
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(options.max_response_bytes));
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+
+    if (request.method == "GET") {
+      curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    } else if (request.method == "HEAD") {
+      curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    } else {
+      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PATCH") {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+    }
+  }
+
+  Error TransportError(CURLcode code, const Transfer& transfer, const std::string& host) const {
+    if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+      return Error::InvalidArgument(
+          "max_response_bytes", fmt::format("the answer of {} is larger than the limit of {} bytes",
+                                            host, options.max_response_bytes));
+    }
+    if (transfer.stalled) {
+      return Error::Unavailable(fmt::format("request to {} timed out: no data for {} ms", host,
+                                            options.read_timeout.count()));
+    }
+    switch (code) {
+      case CURLE_COULDNT_RESOLVE_HOST:
+        return Error::Unavailable(fmt::format("cannot resolve host {}", host));
+      case CURLE_COULDNT_RESOLVE_PROXY:
+        return Error::Unavailable(
+            fmt::format("cannot resolve the proxy for {} (see http_proxy/https_proxy)", host));
+      case CURLE_COULDNT_CONNECT:
+        return Error::Unavailable(fmt::format("cannot connect to {}: connection refused", host));
+      case CURLE_OPERATION_TIMEDOUT:
+        return Error::Unavailable(fmt::format("request to {} timed out", host));
+      case CURLE_PEER_FAILED_VERIFICATION:
+        return Error::Unavailable(
+            fmt::format("TLS certificate of {} not trusted; set the CA bundle", host));
+      case CURLE_SSL_CACERT_BADFILE:
+        return Error::Unavailable(
+            fmt::format("the CA bundle {} cannot be read (calling {})", options.ca_bundle, host));
+      case CURLE_GOT_NOTHING:
+      case CURLE_PARTIAL_FILE:
+      case CURLE_RECV_ERROR:
+      case CURLE_SEND_ERROR:
+        return Error::Unavailable(
+            fmt::format("connection to {} dropped before the answer was complete", host));
+      case CURLE_TOO_MANY_REDIRECTS:
+        return Error::InvalidArgument(
+            "url", fmt::format("{} redirected more than {} times", host, kMaxRedirects));
+      case CURLE_UNSUPPORTED_PROTOCOL:
+        return Error::InvalidArgument("url", fmt::format("only http and https URLs are allowed "
+                                                         "(calling {}, or redirected from it)",
+                                                         host));
+      default:
+        // curl's generic text for the code; its error buffer may quote the URL, so unused.
+        return Error::Unavailable(
+            fmt::format("request to {} failed: {}", host, curl_easy_strerror(code)));
+    }
+  }
+
+  Result<Response> Send(const Request& request) {
+    const auto target = ParseTarget(request.url.c_str());
+    if (!target) return Fail(Error::InvalidArgument("url", "not a valid http or https URL"));
+    limiter.Acquire(target->host);
+
+    curl_slist* headers = nullptr;
+    bool has_expect = false;
+    for (const auto& [name, value] : request.headers) {
+      has_expect = has_expect || Lower(name) == "expect";
+      // "Name;" is curl's way to send a header with an empty value.
+      const std::string line =
+          value.empty() ? fmt::format("{};", name) : fmt::format("{}: {}", name, value);
+      headers = curl_slist_append(headers, line.c_str());
+    }
+    // Without this, curl waits up to a second for "100 Continue" before sending large bodies.
+    if (!has_expect) headers = curl_slist_append(headers, "Expect:");
+
+    Transfer transfer;
+    transfer.handle = Take();
+    if (transfer.handle == nullptr) {
+      curl_slist_free_all(headers);
+      return Fail(Error::Internal("curl_easy_init failed (out of memory?)"));
+    }
+    transfer.max_bytes = options.max_response_bytes;
+    transfer.read_timeout = options.read_timeout;
+    Configure(transfer, request, headers);
+    const CURLcode code = curl_easy_perform(transfer.handle);
+
+    std::string host = target->display;
+    char* effective = nullptr;
+    if (curl_easy_getinfo(transfer.handle, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK &&
+        effective != nullptr) {
+      if (auto last = ParseTarget(effective)) host = last->display;
+    }
+    long status = 0;
+    curl_easy_getinfo(transfer.handle, CURLINFO_RESPONSE_CODE, &status);
+    Give(transfer.handle);
+    curl_slist_free_all(headers);
+
+    if (code != CURLE_OK) return Fail(TransportError(code, transfer, host));
+    transfer.response.status = static_cast<int>(status);
+    return std::move(transfer.response);
+  }
+
+  const ClientOptions options;
+  HostRateLimiter limiter;
+  std::mutex mutex;
+  std::vector<CURL*> idle;  // guarded by mutex
+};
+
+Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  InitCurlOnce();
+}
+
+Client::~Client() = default;
+
+Result<Response> Client::Send(const Request& request) { return impl_->Send(request); }
+
+Result<Response> Client::SendChecked(const Request& request) {
+  auto response = impl_->Send(request);
+  if (!response || response->status < 400) return response;
+  Error error = ClassifyHttp(response->status, response->body);
+  if (const auto target = ParseTarget(request.url.c_str())) {
+    error.message = fmt::format("{} answered {}", target->display, error.message);
+  }
+  return Fail(std::move(error));
+}
+
+}  // namespace avni::http

@@ -1,0 +1,370 @@
+// The HTTP client against real loopback servers (cpp-httplib on port 0): what a connector
+// relies on, each checked by what the server saw or what the caller got back.
+#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
+#define CPPHTTPLIB_OPENSSL_SUPPORT
+#endif
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/taxonomy.hpp"
+#include "http/client.hpp"
+#include "http/loopback.hpp"
+#include "support/process.hpp"
+
+namespace avni::http {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+class HttpClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // A server writing to a connection the client cut must get EPIPE, not kill the test.
+    std::signal(SIGPIPE, SIG_IGN);
+  }
+};
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+TEST_F(HttpClientTest, ReusesOneConnectionForSequentialRequests) {
+  auto server = std::make_unique<httplib::Server>();
+  std::mutex mutex;
+  std::set<int> ports;
+  server->set_keep_alive_max_count(100);  // httplib's default closes after 5 requests
+  server->Get("/ping", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mutex);
+    ports.insert(req.remote_port);
+    res.set_content("pong", "text/plain");
+  });
+  LoopbackServer running(std::move(server));
+  Client client(ClientOptions{});
+  for (int i = 0; i < 10; ++i) {
+    auto response = client.Send({.url = running.Url("/ping")});
+    ASSERT_TRUE(response.has_value()) << response.error().message;
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(response->body, "pong");
+  }
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(ports.size(), 1U) << "every request opened a new connection";
+}
+
+TEST_F(HttpClientTest, SendsMethodHeadersAndBodyAndReturnsLowerCaseHeaders) {
+  auto server = std::make_unique<httplib::Server>();
+  server->Put("/thing", [](const httplib::Request& req, httplib::Response& res) {
+    res.status = 201;
+    res.set_header("X-Echo-Token", req.get_header_value("AUTH-TOKEN"));
+    res.set_header("X-Agent", req.get_header_value("User-Agent"));
+    res.set_content(req.body, "application/json");
+  });
+  LoopbackServer running(std::move(server));
+  Client client(ClientOptions{});
+  auto response = client.Send({.method = "PUT",
+                               .url = running.Url("/thing"),
+                               .headers = {{"AUTH-TOKEN", "t1"}},
+                               .body = R"({"a":1})"});
+  ASSERT_TRUE(response.has_value()) << response.error().message;
+  EXPECT_EQ(response->status, 201);
+  EXPECT_EQ(response->body, R"({"a":1})");
+  EXPECT_EQ(response->headers["x-echo-token"], "t1");
+  EXPECT_TRUE(response->headers["x-agent"].starts_with("avni-integrator/"));
+  EXPECT_EQ(response->headers["content-type"], "application/json");
+}
+
+TEST_F(HttpClientTest, ReadTimeoutEndsAStalledAnswer) {
+  auto server = std::make_unique<httplib::Server>();
+  std::mutex mutex;
+  std::condition_variable released;
+  bool done = false;
+  server->Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
+    std::unique_lock lock(mutex);
+    released.wait_for(lock, 3s, [&] { return done; });
+    res.set_content("late", "text/plain");
+  });
+  LoopbackServer running(std::move(server));
+  Client client(ClientOptions{.read_timeout = 500ms});
+  const auto start = Clock::now();
+  auto response = client.Send({.url = running.Url("/slow")});
+  const double elapsed = SecondsSince(start);
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  released.notify_all();
+  ASSERT_FALSE(response.has_value()) << "the 3 s answer arrived: no read timeout";
+  EXPECT_EQ(response.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(response.error().message.find("timed out"), std::string::npos)
+      << response.error().message;
+  EXPECT_GE(elapsed, 0.45);
+  EXPECT_LT(elapsed, 2.5);  // well before the server's 3 s answer
+}
+
+TEST_F(HttpClientTest, ConnectionRefusedIsUnavailableAndNamesTheHost) {
+  Client client(ClientOptions{});
+  auto response = client.Send({.url = "http://127.0.0.1:1/x"});
+  ASSERT_FALSE(response.has_value());
+  EXPECT_EQ(response.error().code, ErrorCode::kUnavailable);
+  EXPECT_TRUE(IsAvailability(response.error()));
+  EXPECT_NE(response.error().message.find("127.0.0.1:1"), std::string::npos)
+      << response.error().message;
+}
+
+TEST_F(HttpClientTest, MessagesNeverCarryQueryBodyOrCredentials) {
+  Client client(ClientOptions{});
+  auto response =
+      client.SendChecked({.method = "POST",
+                          .url = "http://127.0.0.1:1/x?token=SECRET",
+                          .headers = {{"Authorization", "Bearer SECRET"}, {"AUTH-TOKEN", "SECRET"}},
+                          .body = "password=SECRET"});
+  ASSERT_FALSE(response.has_value());
+  EXPECT_EQ(response.error().message.find("SECRET"), std::string::npos) << response.error().message;
+}
+
+TEST_F(HttpClientTest, ConnectionDroppedMidBodyIsUnavailable) {
+  auto server = std::make_unique<httplib::Server>();
+  server->Get("/cut", [](const httplib::Request&, httplib::Response& res) {
+    // Promises 100000 bytes, sends 1000, then gives up: the server closes the connection.
+    res.set_content_provider(100000, "text/plain",
+                             [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                               if (offset > 0) return false;
+                               const std::string part(1000, 'x');
+                               sink.write(part.data(), part.size());
+                               return true;
+                             });
+  });
+  LoopbackServer running(std::move(server));
+  Client client(ClientOptions{});
+  auto response = client.Send({.url = running.Url("/cut")});
+  ASSERT_FALSE(response.has_value()) << "a truncated body was returned as complete";
+  EXPECT_EQ(response.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(response.error().message.find("dropped"), std::string::npos)
+      << response.error().message;
+}
+
+TEST_F(HttpClientTest, DecodesGzipBodies) {
+  const std::string text = std::string(5000, 'a') + "the end";
+  std::string accept_encoding;
+  auto server = std::make_unique<httplib::Server>();
+  server->Get("/gz", [&](const httplib::Request& req, httplib::Response& res) {
+    accept_encoding = req.get_header_value("Accept-Encoding");
+    res.set_header("Content-Encoding", "gzip");
+    res.set_content(Gzip(text), "text/plain");
+  });
+  LoopbackServer running(std::move(server));
+  Client client(ClientOptions{});
+  auto response = client.Send({.url = running.Url("/gz")});
+  ASSERT_TRUE(response.has_value()) << response.error().message;
+  EXPECT_NE(accept_encoding.find("gzip"), std::string::npos) << accept_encoding;
+  EXPECT_EQ(response->body, text);
+}
+
+TEST_F(HttpClientTest, AnswerOverTheLimitIsRefusedAndCutShort) {
+  constexpr std::size_t kChunk = 64 * 1024;
+  constexpr std::size_t kTotal = 2 * 1024 * 1024;
+  std::atomic<std::size_t> sent{0};
+  std::atomic<bool> finished{false};
+  auto server = std::make_unique<httplib::Server>();
+  server->Get("/big", [&](const httplib::Request&, httplib::Response& res) {
+    // Slow enough that the client's abort is seen long before 2 MiB could have been sent.
+    // Not text: httplib would gzip text, and the compressed answer would be tiny.
+    res.set_chunked_content_provider("application/octet-stream",
+                                     [&](std::size_t, httplib::DataSink& sink) {
+                                       if (sent >= kTotal) {
+                                         finished = true;
+                                         sink.done();
+                                         return true;
+                                       }
+                                       std::this_thread::sleep_for(20ms);
+                                       const std::string chunk(kChunk, 'x');
+                                       if (!sink.write(chunk.data(), chunk.size())) return false;
+                                       sent += kChunk;
+                                       return true;
+                                     });
+  });
+  LoopbackServer running(std::move(server));
+  Client client(ClientOptions{.max_response_bytes = 1024 * 1024});
+  auto response = client.Send({.url = running.Url("/big")});
+  ASSERT_FALSE(response.has_value());
+  EXPECT_EQ(response.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(response.error().message.find("1048576"), std::string::npos)
+      << response.error().message;
+  std::this_thread::sleep_for(300ms);
+  EXPECT_FALSE(finished.load()) << "the whole answer was read despite the limit";
+  EXPECT_LT(sent.load(), kTotal);
+}
+
+TEST_F(HttpClientTest, SendCheckedClassifiesFailuresAsTheTaxonomySays) {
+  auto server = std::make_unique<httplib::Server>();
+  server->Get(R"(/status/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    res.status = std::stoi(req.matches[1]);
+    res.set_content(req.has_param("body") ? req.get_param_value("body") : "nope", "text/plain");
+  });
+  LoopbackServer running(std::move(server));
+  Client client(ClientOptions{});
+  struct Case {
+    std::string path;
+    ErrorCode code;
+    bool availability;
+  };
+  const std::vector<Case> cases = {
+      {"/status/400", ErrorCode::kInvalidArgument, false},
+      {"/status/404", ErrorCode::kNotFound, false},
+      {"/status/409", ErrorCode::kConflict, false},
+      {"/status/429", ErrorCode::kRateLimited, true},
+      {"/status/500?body=Subject%20type%20not%20found", ErrorCode::kInvalidArgument, false},
+      {"/status/500?body=boom", ErrorCode::kUnavailable, true},
+      {"/status/503", ErrorCode::kUnavailable, true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.path);
+    auto checked = client.SendChecked({.url = running.Url(c.path)});
+    ASSERT_FALSE(checked.has_value());
+    EXPECT_EQ(checked.error().code, c.code) << checked.error().message;
+    EXPECT_EQ(IsAvailability(checked.error()), c.availability);
+    // Send itself treats any answer as an answer.
+    auto plain = client.Send({.url = running.Url(c.path)});
+    ASSERT_TRUE(plain.has_value());
+    EXPECT_GE(plain->status, 400);
+  }
+  auto ok = client.SendChecked({.url = running.Url("/status/200")});
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(ok->status, 200);
+}
+
+TEST_F(HttpClientTest, FollowsProxyFromTheEnvironmentAndNoProxy) {
+  std::string proxy_target;
+  auto proxy = std::make_unique<httplib::Server>();
+  proxy->Get(".*", [&](const httplib::Request& req, httplib::Response& res) {
+    proxy_target = req.target;
+    res.set_content("via proxy", "text/plain");
+  });
+  auto origin = std::make_unique<httplib::Server>();
+  origin->Get("/where", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("direct", "text/plain");
+  });
+  LoopbackServer running_proxy(std::move(proxy));
+  LoopbackServer running_origin(std::move(origin));
+  const std::string proxy_url = "http://127.0.0.1:" + std::to_string(running_proxy.port());
+  const std::string target = running_origin.Url("/where?x=1");
+  {
+    ScopedEnv http_proxy("http_proxy", proxy_url.c_str());
+    ScopedEnv no_proxy("no_proxy", nullptr);
+    ScopedEnv no_proxy_upper("NO_PROXY", nullptr);
+    Client client(ClientOptions{});
+    auto response = client.Send({.url = target});
+    ASSERT_TRUE(response.has_value()) << response.error().message;
+    EXPECT_EQ(response->body, "via proxy");
+    EXPECT_EQ(proxy_target, target) << "a proxy receives the absolute URL";
+  }
+  {
+    ScopedEnv http_proxy("http_proxy", proxy_url.c_str());
+    ScopedEnv no_proxy("no_proxy", "127.0.0.1");
+    proxy_target.clear();
+    Client client(ClientOptions{});
+    auto response = client.Send({.url = target});
+    ASSERT_TRUE(response.has_value()) << response.error().message;
+    EXPECT_EQ(response->body, "direct");
+    EXPECT_TRUE(proxy_target.empty());
+  }
+}
+
+TEST_F(HttpClientTest, RateLimitsEachHostOnItsOwn) {
+  auto server = std::make_unique<httplib::Server>();
+  server->Get("/r", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok", "text/plain");
+  });
+  LoopbackServer running(std::move(server));
+  Client client(ClientOptions{.per_host_rate = 20, .per_host_burst = 1});
+  const auto start = Clock::now();
+  for (int i = 0; i < 21; ++i) {
+    auto response = client.Send({.url = running.Url("/r")});
+    ASSERT_TRUE(response.has_value()) << response.error().message;
+  }
+  EXPECT_GE(SecondsSince(start), 0.9) << "21 requests at 20/s with burst 1 went too fast";
+
+  // At 2/s a host's second request waits 0.5 s; another host's first one must not.
+  Client slow(ClientOptions{.per_host_rate = 2, .per_host_burst = 1});
+  ASSERT_TRUE(slow.Send({.url = running.Url("/r")}).has_value());
+  const auto other = Clock::now();
+  auto response = slow.Send({.url = running.Url("/r", "localhost")});
+  ASSERT_TRUE(response.has_value()) << response.error().message;
+  EXPECT_LT(SecondsSince(other), 0.25) << "a second host waited for the first host's tokens";
+  const auto same = Clock::now();
+  ASSERT_TRUE(slow.Send({.url = running.Url("/r")}).has_value());
+  EXPECT_GE(SecondsSince(same), 0.35) << "the first host's second request was not limited";
+}
+
+TEST_F(HttpClientTest, ServesManyThreadsAtOnce) {
+  auto server = std::make_unique<httplib::Server>();
+  server->Get(R"(/echo/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(req.matches[1], "text/plain");
+  });
+  LoopbackServer running(std::move(server));
+  Client client(ClientOptions{});
+  std::atomic<int> correct{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        const std::string id = std::to_string(t * 100 + i);
+        auto response = client.Send({.url = running.Url("/echo/" + id)});
+        if (response && response->status == 200 && response->body == id) ++correct;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(correct.load(), 40);
+}
+
+TEST_F(HttpClientTest, VerifiesTlsCertificatesAgainstTheConfiguredBundle) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("avni-http-tls-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string key = (dir / "key.pem").string();
+  const std::string cert = (dir / "cert.pem").string();
+  auto made =
+      testing::RunProcess({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                           "-days", "1", "-keyout", key, "-out", cert});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto server = std::make_unique<httplib::SSLServer>(cert.c_str(), key.c_str());
+  ASSERT_TRUE(server->is_valid());
+  server->Get("/secure", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("secret handshake", "text/plain");
+  });
+  LoopbackServer running(std::move(server));
+  const std::string url = "https://127.0.0.1:" + std::to_string(running.port()) + "/secure";
+
+  Client strict(ClientOptions{});
+  auto refused = strict.Send({.url = url});
+  ASSERT_FALSE(refused.has_value()) << "a self-signed certificate was trusted by default";
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(refused.error().message.find("TLS certificate of 127.0.0.1"), std::string::npos)
+      << refused.error().message;
+  EXPECT_NE(refused.error().message.find("not trusted"), std::string::npos);
+
+  Client trusting(ClientOptions{.ca_bundle = cert});
+  auto accepted = trusting.Send({.url = url});
+  ASSERT_TRUE(accepted.has_value()) << accepted.error().message;
+  EXPECT_EQ(accepted->status, 200);
+  EXPECT_EQ(accepted->body, "secret handshake");
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace avni::http
