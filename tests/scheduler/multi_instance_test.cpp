@@ -75,14 +75,14 @@ TEST(MultiInstance, ThreeInstancesNeverOverlapAJobLoseNoFireAndTakeOverADeadOnes
   }
   const auto begin = std::chrono::system_clock::now();
   std::this_thread::sleep_for(kKillAfter);
-  // Mid-run: while instance-0 has runs going.
-  for (int i = 0; i < 100; ++i) {
-    if (db->QueryColumn("SELECT COUNT(*) FROM runs WHERE status = 'running' AND instance = "
-                        "'instance-0'")
-            .at(0) != "0") {
+  // Mid-run: while instance-0 has several runs going (one could end before the signal lands).
+  for (int i = 0; i < 1000; ++i) {
+    if (std::stoi(db->QueryColumn("SELECT COUNT(*) FROM runs WHERE status = 'running' AND "
+                                  "instance = 'instance-0'")
+                      .at(0)) >= 3) {
       break;
     }
-    std::this_thread::sleep_for(50ms);
+    std::this_thread::sleep_for(10ms);
   }
   const auto killed_at = std::chrono::system_clock::now();
   EXPECT_EQ(instances[0].Stop(SIGKILL, 10s), -1);
