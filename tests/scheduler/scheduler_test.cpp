@@ -91,6 +91,14 @@ class SchedulerTest : public StoreTest {
         std::make_unique<scheduler::Scheduler>(*store_, clock_, *runner_, options));
     return *schedulers_.back();
   }
+  // Ticks once to see the schedule, then starts one run at the next fire and holds it open.
+  void StartOneHeldRun(scheduler::Scheduler& s) {
+    s.Tick();
+    runner_->Hold(true);
+    clock_.Advance(10s);
+    ASSERT_EQ(s.Tick(), 1);
+    ASSERT_TRUE(runner_->WaitStarted(1));
+  }
   // A tenant whose main job fires every 10 s and whose errors job is off.
   TenantId Tenant(const std::string& name, const std::string& main_cron = "*/10 * * * * ?",
                   const std::string& errors_cron = "-") {
@@ -141,11 +149,7 @@ TEST_P(SchedulerTest, AJobRunsOnceAtEachFireAndNotBetween) {
 TEST_P(SchedulerTest, FiresMissedWhileRunningOrDownRunOnce) {
   const TenantId t = Tenant("ngo");
   auto& s = MakeScheduler();
-  s.Tick();
-  runner_->Hold(true);
-  clock_.Advance(10s);
-  ASSERT_EQ(s.Tick(), 1);
-  ASSERT_TRUE(runner_->WaitStarted(1));
+  ASSERT_NO_FATAL_FAILURE(StartOneHeldRun(s));
   for (int i = 0; i < 6; ++i) {  // a minute of fires while it runs
     clock_.Advance(10s);
     EXPECT_EQ(s.Tick(), 0);
@@ -167,11 +171,7 @@ TEST_P(SchedulerTest, FiresMissedWhileRunningOrDownRunOnce) {
 TEST_P(SchedulerTest, ATenantsMainAndErrorsJobsNeverRunTogetherAndNeitherStarves) {
   Tenant("ngo", "*/10 * * * * ?", "*/10 * * * * ?");
   auto& s = MakeScheduler();
-  s.Tick();
-  runner_->Hold(true);
-  clock_.Advance(10s);
-  EXPECT_EQ(s.Tick(), 1);
-  ASSERT_TRUE(runner_->WaitStarted(1));
+  ASSERT_NO_FATAL_FAILURE(StartOneHeldRun(s));
   EXPECT_EQ(s.Tick(), 0);  // the other is due but waits
   runner_->Hold(false);
   ASSERT_TRUE(s.WaitIdle(10s));
@@ -291,11 +291,7 @@ TEST_P(SchedulerTest, AScheduleChangedInTheStoreTakesEffectAtTheNextTick) {
 TEST_P(SchedulerTest, HeartbeatsKeepALongRunsLeaseAndAGracefulStopReleasesIt) {
   const TenantId t = Tenant("ngo");
   auto& s = MakeScheduler();
-  s.Tick();
-  runner_->Hold(true);
-  clock_.Advance(10s);
-  ASSERT_EQ(s.Tick(), 1);
-  ASSERT_TRUE(runner_->WaitStarted(1));
+  ASSERT_NO_FATAL_FAILURE(StartOneHeldRun(s));
   for (int i = 0; i < 12; ++i) {  // two minutes: four times the lease
     clock_.Advance(10s);
     s.Tick();

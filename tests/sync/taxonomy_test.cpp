@@ -1,10 +1,10 @@
 // The engine's pure parts: error taxonomy, classification, retry bounds, cursor order.
 #include <gtest/gtest.h>
 
+#include "common/taxonomy.hpp"
 #include "sync/error_classifier.hpp"
 #include "sync/flow.hpp"
 #include "sync/retry.hpp"
-#include "common/taxonomy.hpp"
 
 namespace avni::sync {
 namespace {
