@@ -18,6 +18,8 @@ find_library(SOCI_SQLITE3 soci_sqlite3 REQUIRED)
 find_library(SOCI_POSTGRESQL soci_postgresql REQUIRED)
 find_package(Boost 1.74 REQUIRED)
 find_package(SQLite3 REQUIRED)
+# Cognito's SRP (big numbers, SHA-256, HMAC) and the HTTP client's TLS tests.
+find_package(OpenSSL REQUIRED)
 add_library(soci INTERFACE)
 target_include_directories(soci SYSTEM INTERFACE ${SOCI_INCLUDE_DIR} ${PostgreSQL_INCLUDE_DIRS})
 target_link_libraries(soci INTERFACE ${SOCI_SQLITE3} ${SOCI_POSTGRESQL} ${SOCI_CORE}
@@ -26,7 +28,6 @@ target_link_libraries(soci INTERFACE ${SOCI_SQLITE3} ${SOCI_POSTGRESQL} ${SOCI_C
 if(AVNI_BUILD_TESTS)
   find_package(GTest REQUIRED)
   include(GoogleTest)
-  # The HTTP client's tests: a TLS loopback server and gzip-encoded answers.
-  find_package(OpenSSL REQUIRED)
+  # The HTTP client's tests: gzip-encoded answers.
   find_package(ZLIB REQUIRED)
 endif()

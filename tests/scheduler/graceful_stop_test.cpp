@@ -51,7 +51,9 @@ class GracefulStopTest : public ::testing::Test {
     auto p = BackgroundProcess::Start({BinaryPath(), "serve", "--port", "0", "--db", dsn_,
                                        "--grace-seconds", "20", "--lease-seconds", "30"},
                                       {kKey});
-    if (p) EXPECT_TRUE(p->ReadLine(60s).has_value()) << p->Stderr();
+    if (p) {
+      EXPECT_TRUE(p->ReadLine(60s).has_value()) << p->Stderr();
+    }
     return p;
   }
   std::string Raw(const std::string& sql) {
