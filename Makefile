@@ -26,7 +26,12 @@ run: build
 
 # One tree, built once with ASan+UBSan, runs the whole suite under them. ctest starts and
 # removes the throwaway PostgreSQL itself (the `pg` fixture).
-build-test: setup
+# The npm packages the tests use (the Cognito reference client), from the lock file.
+COGNITO_JS := tests/cognito/js
+$(COGNITO_JS)/node_modules/.package-lock.json: $(COGNITO_JS)/package-lock.json
+	@npm ci --prefix $(COGNITO_JS) --no-audit --no-fund --loglevel=error
+
+build-test: setup $(COGNITO_JS)/node_modules/.package-lock.json
 	@$(CONFIGURE) -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1" -DAVNI_SANITIZE=ON >/dev/null
 	@ninja -C $(TEST_DIR) -j $(JOBS)
 
