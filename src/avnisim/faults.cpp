@@ -41,6 +41,35 @@ std::expected<void, Error> FaultInjector::Configure(const json& body) {
     }
     latency_ms = it->get<int>();
   }
+  int hang_ms = hang_ms_;
+  double hang_rate = hang_rate_;
+  if (const auto it = body.find("hang_ms"); it != body.end()) {
+    if (!it->is_number_integer() || it->get<int>() < 0 || it->get<int>() > 600'000) {
+      return std::unexpected(Error::InvalidArgument("hang_ms", "give 0..600000 milliseconds"));
+    }
+    hang_ms = it->get<int>();
+    hang_rate = 1;
+  }
+  const auto hang = Rate(body, "hang_rate", hang_rate);
+  if (!hang) return std::unexpected(hang.error());
+  const auto drop = Rate(body, "drop_rate", drop_rate_);
+  if (!drop) return std::unexpected(drop.error());
+  std::string path = path_;
+  if (const auto it = body.find("path"); it != body.end()) {
+    if (!it->is_string() || !it->get<std::string>().starts_with("/")) {
+      return std::unexpected(
+          Error::InvalidArgument("path", "give a path prefix such as /api/subject"));
+    }
+    path = it->get<std::string>();
+  }
+  std::int64_t remaining = remaining_;
+  if (const auto it = body.find("count"); it != body.end()) {
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 1) {
+      return std::unexpected(
+          Error::InvalidArgument("count", "give a number of requests, 1 or more"));
+    }
+    remaining = it->get<std::int64_t>();
+  }
   std::uint64_t seed = seed_;
   if (const auto it = body.find("seed"); it != body.end()) {
     if (!it->is_number_unsigned()) {
@@ -54,24 +83,42 @@ std::expected<void, Error> FaultInjector::Configure(const json& body) {
   status_rate_ = *rate;
   latency_ms_ = latency_ms;
   malformed_json_rate_ = *malformed;
+  hang_ms_ = hang_ms;
+  hang_rate_ = *hang;
+  drop_rate_ = *drop;
+  path_ = std::move(path);
+  remaining_ = remaining;
   return {};
 }
 
 void FaultInjector::Clear() {
   std::lock_guard lock(mutex_);
+  ClearLocked();
+}
+
+void FaultInjector::ClearLocked() {
   status_ = 0;
   status_rate_ = 0;
   latency_ms_ = 0;
   malformed_json_rate_ = 0;
+  hang_ms_ = 0;
+  hang_rate_ = 0;
+  drop_rate_ = 0;
+  path_ = "/api";
+  remaining_ = -1;
 }
 
-FaultDecision FaultInjector::Draw() {
+FaultDecision FaultInjector::Draw(const std::string& path) {
   std::lock_guard lock(mutex_);
   FaultDecision decision;
+  if (!path.starts_with(path_) || remaining_ == 0) return decision;
   decision.latency_ms = latency_ms_;
   if (status_ != 0 && status_rate_ > 0 && NextUnitLocked() < status_rate_) {
     decision.status = status_;
   }
+  if (hang_ms_ > 0 && hang_rate_ > 0 && NextUnitLocked() < hang_rate_) decision.hang_ms = hang_ms_;
+  if (drop_rate_ > 0 && NextUnitLocked() < drop_rate_) decision.drop = true;
+  if (remaining_ > 0 && --remaining_ == 0) ClearLocked();
   return decision;
 }
 
@@ -82,11 +129,11 @@ bool FaultInjector::DrawMalformedJson() {
 
 json FaultInjector::Describe() const {
   std::lock_guard lock(mutex_);
-  return {{"status", status_},
-          {"rate", status_rate_},
-          {"latency_ms", latency_ms_},
-          {"malformed_json_rate", malformed_json_rate_},
-          {"seed", seed_}};
+  return {{"status", status_},         {"rate", status_rate_},
+          {"latency_ms", latency_ms_}, {"malformed_json_rate", malformed_json_rate_},
+          {"hang_ms", hang_ms_},       {"hang_rate", hang_rate_},
+          {"drop_rate", drop_rate_},   {"path", path_},
+          {"count", remaining_},       {"seed", seed_}};
 }
 
 double FaultInjector::NextUnitLocked() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; }

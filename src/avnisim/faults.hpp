@@ -16,6 +16,8 @@ namespace avni::sim {
 struct FaultDecision {
   int status = 0;  // 0: none; else answer with this status instead of handling the request
   int latency_ms = 0;
+  int hang_ms = 0;    // hold the request this long before answering (a client's timeout)
+  bool drop = false;  // send the headers and part of the body, then close the connection
 };
 
 // The faults a test asked for, drawn from a seeded generator so a run is reproducible.
@@ -25,19 +27,23 @@ class FaultInjector {
   explicit FaultInjector(std::uint64_t seed) : seed_(seed), rng_(seed) {}
 
   // Merges one POST /_sim/faults body: {"status": 503, "rate": 0.3} (rate defaults to 1),
-  // {"latency_ms": 200}, {"malformed_json_rate": 0.1}; "seed" restarts the generator.
+  // {"latency_ms": 200}, {"malformed_json_rate": 0.1}, {"hang_ms": 3000, "hang_rate": 1}
+  // (hang_rate defaults to 1), {"drop_rate": 1}; "path" limits the faults to requests whose
+  // path starts with it (default "/api"); "count": N makes them apply to the next N matching
+  // requests only, then clear themselves; "seed" restarts the generator.
   // InvalidArgument names the bad field; nothing changes then.
   std::expected<void, Error> Configure(const nlohmann::json& body);
 
   void Clear();
 
-  FaultDecision Draw();
+  FaultDecision Draw(const std::string& path);
   // Whether a successful JSON answer is to be cut short (drawn after the handler ran).
   bool DrawMalformedJson();
 
   nlohmann::json Describe() const;
 
  private:
+  void ClearLocked();
   double NextUnitLocked();  // uniform in [0, 1), the same on every standard library
 
   mutable std::mutex mutex_;
@@ -47,6 +53,11 @@ class FaultInjector {
   double status_rate_ = 0;
   int latency_ms_ = 0;
   double malformed_json_rate_ = 0;
+  int hang_ms_ = 0;
+  double hang_rate_ = 0;
+  double drop_rate_ = 0;
+  std::string path_ = "/api";
+  std::int64_t remaining_ = -1;  // matching requests the faults still apply to; -1: no limit
 };
 
 }  // namespace avni::sim

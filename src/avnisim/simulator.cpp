@@ -1,79 +1,45 @@
 #include "avnisim/simulator.hpp"
 
-#include <charconv>
 #include <chrono>
-#include <climits>
 
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include "avnisim/iso_time.hpp"
+#include "avnisim/generator.hpp"
+#include "avnisim/http_util.hpp"
 
 namespace avni::sim {
 namespace {
 
 using nlohmann::json;
 
-// Spring Data's pageable defaults, which avni-server does not override.
-constexpr std::int64_t kDefaultPageSize = 20;
-constexpr std::int64_t kMaxPageSize = 2000;
-// avni-server's default `now`: records changed in the last 10 s are left for the next read,
-// so that transactions still committing are not skipped.
-constexpr auto kNowLag = std::chrono::seconds(10);
+constexpr std::size_t kLogCapacity = 1000;
 
-constexpr const char* kJson = "application/json";
-constexpr const char* kText = "text/plain; charset=utf-8";
-
-// Spring's pageable parsing is lenient: a value that is not an int falls back to the
-// default, a negative one becomes 0, and one over `upper` becomes `upper` (never a 400).
-std::int64_t ParsePageParam(const httplib::Request& req, const char* name, std::int64_t fallback,
-                            std::int64_t upper) {
-  if (!req.has_param(name)) return fallback;
-  const std::string text = req.get_param_value(name);
-  std::int32_t value = 0;
-  const char* begin = text.data();
-  if (!text.empty() && *begin == '+') ++begin;
-  const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return fallback;
-  if (value < 0) return 0;
-  return std::min<std::int64_t>(value, upper);
-}
-
-// An absent or empty time parameter is "not sent" (Spring binds it to null).
-std::expected<std::optional<Timestamp>, std::string> ParseTimeParam(const httplib::Request& req,
-                                                                    const char* name) {
-  if (!req.has_param(name)) return std::nullopt;
-  const std::string text = req.get_param_value(name);
-  if (text.empty()) return std::nullopt;
-  const auto parsed = ParseIsoDateTime(text);
-  if (!parsed) {
-    return std::unexpected(fmt::format(
-        "Failed to convert '{}' with value '{}' to an ISO-8601 date-time; send for example "
-        "2024-01-31T10:11:12.123Z (URL-encode a '+' offset as %2B)",
-        name, text));
+// Stats group paths by route, so each entity looked up does not get its own counter. Reads
+// keep their bare path (the first slice's keys); other methods are prefixed by the method.
+std::string RouteName(const httplib::Request& req) {
+  std::string route = req.path;
+  for (const std::string_view prefix :
+       {"/api/subject/", "/api/encounter/", "/api/programEnrolment/", "/api/programEncounter/"}) {
+    if (req.path.starts_with(prefix) && req.path.size() > prefix.size()) {
+      route = std::string(prefix) + "{id}";
+    }
   }
-  return parsed;
-}
-
-std::optional<std::string> TextParam(const httplib::Request& req, const char* name) {
-  if (!req.has_param(name) || req.get_param_value(name).empty()) return std::nullopt;
-  return req.get_param_value(name);
-}
-
-// Stats group paths by route, so each subject looked up does not get its own counter.
-std::string RouteName(const std::string& path) {
-  static constexpr std::string_view kSubjectPrefix = "/api/subject/";
-  if (path.starts_with(kSubjectPrefix) && path.size() > kSubjectPrefix.size()) {
-    return "/api/subject/{id}";
-  }
-  return path;
+  return req.method == "GET" ? route : req.method + " " + route;
 }
 
 }  // namespace
 
 Simulator::Simulator(SimOptions options)
-    : options_(options), faults_(options.seed), server_(std::make_unique<httplib::Server>()) {
-  subjects_.Generate(options_.subjects, options_.seed, options_.same_time, options_.observations);
+    : options_(std::move(options)),
+      faults_(options_.seed),
+      auth_(options_.auth),
+      server_(std::make_unique<httplib::Server>()),
+      metadata_(Metadata::Defaults(options_.observations)) {
+  // Options come from code or the command line; a bad metadata body there is a programming
+  // error the defaults survive, and /_sim/metadata reports the same problem to a test.
+  (void)metadata_.Merge(options_.metadata);
+  GenerateData(options_, stores_);
   Route();
 }
 
@@ -87,26 +53,57 @@ int Simulator::Start(int port) {
     bound = port;
   }
   if (bound < 0) return -1;
+  auth_.SetPort(bound);
   listener_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() is a no-op until the loop runs: a Stop right after Start would otherwise
+  // leave the listener running and its join waiting forever.
+  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return bound;
 }
 
 void Simulator::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
   server_->stop();
   if (listener_.joinable()) listener_.join();
 }
 
 void Simulator::Generate(std::int64_t count, std::uint64_t seed, std::int64_t same_time) {
-  subjects_.Generate(count, seed, same_time, options_.observations);
+  std::lock_guard lock(data_mutex_);
+  options_.subjects = count;
+  options_.seed = seed;
+  options_.same_time = same_time;
+  GenerateData(options_, stores_);
 }
 
 std::expected<void, Error> Simulator::AddSubject(json subject) {
-  return subjects_.Add(std::move(subject));
+  return AddEntity("subjects", std::move(subject));
+}
+
+std::expected<void, Error> Simulator::AddEntity(const std::string& kind, json entity) {
+  std::lock_guard lock(data_mutex_);
+  EntityStore* store = stores_.ByKind(kind);
+  if (store == nullptr) {
+    return std::unexpected(Error::InvalidArgument("kind", fmt::format("no kind '{}'", kind)));
+  }
+  return store->Put(std::move(entity));
 }
 
 std::expected<void, Error> Simulator::Touch(const std::string& id, Timestamp when) {
-  return subjects_.Touch(id, when);
+  std::lock_guard lock(data_mutex_);
+  const json* found = stores_.subjects.FindById(id);
+  if (found == nullptr) {
+    return std::unexpected(Error::NotFound(fmt::format("no subject with ID '{}'", id)));
+  }
+  json subject = *found;
+  subject["audit"]["Last modified at"] = FormatIso8601(when);
+  return stores_.subjects.Put(std::move(subject));
 }
+
+std::string Simulator::IssueToken(const std::string& user) { return auth_.IssueToken(user); }
 
 void Simulator::SetNow(Timestamp now) {
   std::lock_guard lock(mutex_);
@@ -121,95 +118,213 @@ Timestamp Simulator::Now() const {
   return SystemClock().Now();
 }
 
+std::map<std::string, std::int64_t> Simulator::Stats() const {
+  std::lock_guard lock(mutex_);
+  return requests_;
+}
+
 std::string Simulator::MaybeMalformed(std::string body) {
   // Cut mid-document: what a client sees when a proxy or the server dies mid-answer.
   if (faults_.DrawMalformedJson()) body.resize(body.size() / 2);
   return body;
 }
 
-std::map<std::string, std::int64_t> Simulator::Stats() const {
+void Simulator::Hang(int ms) {
+  std::unique_lock lock(mutex_);
+  stop_cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_; });
+}
+
+bool Simulator::BeforeApi(const httplib::Request& req, httplib::Response& res) {
+  const FaultDecision fault = faults_.Draw(req.path);
+  if (fault.latency_ms > 0) Hang(fault.latency_ms);
+  if (fault.hang_ms > 0) Hang(fault.hang_ms);
+  if (fault.drop) {
+    // Promise a long body, send its start, then fail: httplib closes the connection.
+    res.set_content_provider(
+        4096, kJson, [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+          if (offset == 0) {
+            static constexpr std::string_view kStart = R"({"content":[{"ID":")";
+            sink.write(kStart.data(), kStart.size());
+            return true;
+          }
+          return false;
+        });
+    return true;
+  }
+  if (fault.status != 0) {
+    res.status = fault.status;
+    res.set_content(fmt::format("simulated fault: HTTP {}", fault.status), kText);
+    return true;
+  }
+  const AuthOutcome outcome = auth_.Authenticate(req);
+  CurrentUser() = outcome.user;
+  if (outcome.status != 0) {
+    res.status = outcome.status;
+    res.set_content(outcome.body, kJson);
+    return true;
+  }
+  return false;
+}
+
+void Simulator::Record(const httplib::Request& req, const httplib::Response& res) {
+  if (req.path.starts_with("/_sim/")) return;
+  json params = json::object();
+  for (const auto& [name, value] : req.params) params[name] = value;
+  json headers = json::array();
+  for (const auto& [name, value] : req.headers) headers.push_back(name);
+  json entry = {{"method", req.method},
+                {"path", req.path},
+                {"params", std::move(params)},
+                {"headers", std::move(headers)},
+                {"userName", req.has_header("USER-NAME") ? json(req.get_header_value("USER-NAME"))
+                                                         : json(nullptr)},
+                {"authToken", req.has_header("AUTH-TOKEN")},
+                {"body", req.body},
+                {"status", res.status}};
   std::lock_guard lock(mutex_);
-  return requests_;
+  log_.push_back(std::move(entry));
+  if (log_.size() > kLogCapacity) log_.pop_front();
 }
 
 void Simulator::Route() {
-  // Faults and counting apply to the Avni API only, never to the /_sim control endpoints.
+  // Every request but the /_sim controls is counted; faults and auth apply to /api only.
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (!req.path.starts_with("/api/")) return httplib::Server::HandlerResponse::Unhandled;
-    {
+    if (!req.path.starts_with("/_sim/")) {
       std::lock_guard lock(mutex_);
-      ++requests_[RouteName(req.path)];
+      ++requests_[RouteName(req)];
     }
-    const FaultDecision fault = faults_.Draw();
-    if (fault.latency_ms > 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(fault.latency_ms));
-    }
-    if (fault.status == 0) return httplib::Server::HandlerResponse::Unhandled;
-    res.status = fault.status;
-    res.set_content(fmt::format("simulated fault: HTTP {}", fault.status), kText);
-    return httplib::Server::HandlerResponse::Handled;
+    if (!req.path.starts_with("/api/")) return httplib::Server::HandlerResponse::Unhandled;
+    return BeforeApi(req, res) ? httplib::Server::HandlerResponse::Handled
+                               : httplib::Server::HandlerResponse::Unhandled;
   });
+  server_->set_post_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) { Record(req, res); });
 
-  server_->Get("/api/subjects", [this](const httplib::Request& req, httplib::Response& res) {
-    const auto since = ParseTimeParam(req, "lastModifiedDateTime");
-    const auto now = ParseTimeParam(req, "now");
-    for (const auto* parsed : {&since, &now}) {
-      if (!parsed->has_value()) {
-        res.status = 400;
-        res.set_content(parsed->error(), kText);
-        return;
-      }
-    }
-    SubjectQuery query;
-    query.since = since->value_or(Timestamp{});
-    query.now = now->value_or(Now() - kNowLag);
-    // The reference names it `subjectType`; avni-server's controller binds `subjectTypeName`.
-    query.subject_type = TextParam(req, "subjectType");
-    if (!query.subject_type) query.subject_type = TextParam(req, "subjectTypeName");
-    query.page = ParsePageParam(req, "page", 0, INT_MAX);
-    query.size = ParsePageParam(req, "size", kDefaultPageSize, kMaxPageSize);
-    if (query.size < 1) query.size = kDefaultPageSize;
-
-    SubjectPage page = subjects_.Query(query);
-    nlohmann::ordered_json envelope;
-    // The avni-server quirk: totalElements is the count on this page, not in the window.
-    envelope["totalElements"] = page.content.size();
-    envelope["totalPages"] = (page.total_matching + query.size - 1) / query.size;
-    envelope["pageSize"] = query.size;
-    envelope["content"] = std::move(page.content);
-    res.set_content(MaybeMalformed(envelope.dump()), kJson);
+  server_->Get("/idp-details", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(auth_.IdpDetails().dump(), kJson);
   });
+  server_->Post(R"(/auth/realms/([^/]+)/protocol/openid-connect/token)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  const auto [status, body] = auth_.KeycloakToken(req.matches[1].str(), req);
+                  res.status = status;
+                  res.set_content(body.dump(), kJson);
+                });
+  RouteControl();
+  RouteReads();
+  RouteWrites();
+}
 
-  server_->Get(R"(/api/subject/([^/]+))",
-               [this](const httplib::Request& req, httplib::Response& res) {
-                 const auto subject = subjects_.Find(req.matches[1].str());
-                 if (!subject) {
-                   res.status = 404;
-                   return;
-                 }
-                 res.set_content(MaybeMalformed(subject->dump()), kJson);
-               });
-
+void Simulator::RouteControl() {
+  const auto bad_request = [](httplib::Response& res, const Error& error) {
+    res.status = 400;
+    res.set_content(fmt::format("{}: {}", error.field, error.message), kText);
+  };
   server_->Get("/_sim/stats", [this](const httplib::Request&, httplib::Response& res) {
-    const json body = {
-        {"requests", Stats()}, {"subjects", subjects_.Size()}, {"faults", faults_.Describe()}};
+    json entities = json::object();
+    std::size_t subjects = 0;
+    {
+      std::lock_guard lock(data_mutex_);
+      for (const char* kind : {"subjects", "encounters", "programEnrolments", "programEncounters",
+                               "groupSubjects", "locations", "tasks"}) {
+        entities[kind] = stores_.ByKind(kind)->Size();
+      }
+      subjects = stores_.subjects.Size();
+    }
+    const json body = {{"requests", Stats()},
+                       {"subjects", subjects},
+                       {"entities", entities},
+                       {"faults", faults_.Describe()},
+                       {"auth", auth_.Describe()}};
     res.set_content(body.dump(), kJson);
   });
-  server_->Post("/_sim/faults", [this](const httplib::Request& req, httplib::Response& res) {
-    const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-    const auto configured = faults_.Configure(body);
-    if (!configured) {
-      res.status = 400;
-      res.set_content(fmt::format("{}: {}", configured.error().field, configured.error().message),
-                      kText);
-      return;
-    }
-    res.set_content(faults_.Describe().dump(), kJson);
-  });
+  server_->Post(
+      "/_sim/faults", [this, bad_request](const httplib::Request& req, httplib::Response& res) {
+        const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+        const auto expire = body.is_object() ? body.find("expire_tokens") : body.end();
+        if (body.is_object() && expire != body.end() && !expire->is_boolean()) {
+          return bad_request(res, Error::InvalidArgument("expire_tokens", "give true or false"));
+        }
+        const auto configured = faults_.Configure(body);
+        if (!configured) return bad_request(res, configured.error());
+        if (expire != body.end() && expire->get<bool>()) auth_.ExpireIssuedTokens();
+        res.set_content(faults_.Describe().dump(), kJson);
+      });
   server_->Delete("/_sim/faults", [this](const httplib::Request&, httplib::Response& res) {
     faults_.Clear();
     res.set_content(faults_.Describe().dump(), kJson);
   });
+  server_->Get("/_sim/auth", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(auth_.Describe().dump(), kJson);
+  });
+  server_->Post("/_sim/auth",
+                [this, bad_request](const httplib::Request& req, httplib::Response& res) {
+                  const auto configured = auth_.Configure(json::parse(req.body, nullptr, false));
+                  if (!configured) return bad_request(res, configured.error());
+                  res.set_content(auth_.Describe().dump(), kJson);
+                });
+  server_->Get("/_sim/metadata", [this](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard lock(data_mutex_);
+    res.set_content(metadata_.ToJson().dump(), kJson);
+  });
+  server_->Post("/_sim/metadata",
+                [this, bad_request](const httplib::Request& req, httplib::Response& res) {
+                  std::lock_guard lock(data_mutex_);
+                  const auto merged = metadata_.Merge(json::parse(req.body, nullptr, false));
+                  if (!merged) return bad_request(res, merged.error());
+                  res.set_content(metadata_.ToJson().dump(), kJson);
+                });
+  server_->Get("/_sim/requests", [this](const httplib::Request& req, httplib::Response& res) {
+    const std::int64_t limit = ParsePageParam(req, "limit", 100, kLogCapacity);
+    json requests = json::array();
+    {
+      std::lock_guard lock(mutex_);
+      const std::size_t skip =
+          log_.size() > static_cast<std::size_t>(limit) ? log_.size() - limit : 0;
+      for (std::size_t i = skip; i < log_.size(); ++i) requests.push_back(log_[i]);
+    }
+    res.set_content(json{{"requests", std::move(requests)}}.dump(), kJson);
+  });
+  server_->Delete("/_sim/requests", [this](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard lock(mutex_);
+    log_.clear();
+    res.set_content(R"({"requests":[]})", kJson);
+  });
+  // Adds or replaces entities as they are read (e.g. group subjects, tasks, more locations):
+  // one JSON object or an array of them. All or nothing: a bad one stores none.
+  server_->Post(R"(/_sim/entities/([A-Za-z]+))", [this, bad_request](const httplib::Request& req,
+                                                                     httplib::Response& res) {
+    json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_object()) body = json::array({std::move(body)});
+    if (!body.is_array()) {
+      return bad_request(res, Error::InvalidArgument("body", "send an entity or a list of them"));
+    }
+    std::lock_guard lock(data_mutex_);
+    EntityStore* store = stores_.ByKind(req.matches[1].str());
+    if (store == nullptr) {
+      return bad_request(res, Error::InvalidArgument("kind", "no such kind of entity"));
+    }
+    EntityStore trial;
+    for (const json& entity : body) {
+      const auto put = trial.Put(entity);
+      if (!put) return bad_request(res, put.error());
+    }
+    for (json& entity : body) (void)store->Put(std::move(entity));
+    res.set_content(json{{"stored", body.size()}}.dump(), kJson);
+  });
+  server_->Get(R"(/_sim/entities/([A-Za-z]+))",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 std::lock_guard lock(data_mutex_);
+                 EntityStore* store = stores_.ByKind(req.matches[1].str());
+                 if (store == nullptr) {
+                   res.status = 404;
+                   res.set_content(
+                       "no such kind; use subjects, encounters, programEnrolments, "
+                       "programEncounters, groupSubjects, locations or tasks",
+                       kText);
+                   return;
+                 }
+                 res.set_content(json{{"entities", store->All()}}.dump(), kJson);
+               });
 }
 
 }  // namespace avni::sim
