@@ -32,6 +32,21 @@ bool IsAvailability(const Error& error) {
          error.code == ErrorCode::kUnauthenticated;
 }
 
+namespace {
+
+// avni-server answers a token it cannot verify (expired, forged, from another issuer, no such
+// user) with a 401 or a 500 whose body names the auth library's exception: a sign-in problem,
+// never a verdict on the record being written.
+bool NamesAnAuthFailure(std::string_view body) {
+  static constexpr std::array<std::string_view, 4> kExceptions = {
+      "TokenExpiredException", "SignatureVerificationException", "JWTDecodeException",
+      "AvniNoUserSessionException"};
+  return std::any_of(kExceptions.begin(), kExceptions.end(),
+                     [&](std::string_view name) { return ContainsIgnoringCase(body, name); });
+}
+
+}  // namespace
+
 bool LooksLikeValidationMessage(std::string_view body) {
   // Phrases of avni-server's and OpenMRS's refusals of bad data that they answer with 500.
   static constexpr std::array<std::string_view, 12> kPhrases = {
@@ -41,7 +56,7 @@ bool LooksLikeValidationMessage(std::string_view body) {
   // A stack trace of a crashed server mentions exceptions of every kind; a gateway's error
   // page is HTML. Neither is a verdict on the data.
   if (ContainsIgnoringCase(body, "<html")) return false;
-  if (ContainsIgnoringCase(body, "TokenExpiredException")) return false;
+  if (NamesAnAuthFailure(body)) return false;
   return std::any_of(kPhrases.begin(), kPhrases.end(),
                      [&](std::string_view phrase) { return ContainsIgnoringCase(body, phrase); });
 }
@@ -52,8 +67,7 @@ Error ClassifyHttp(int status, std::string_view body) {
   if (status == 429) {
     return Error{ErrorCode::kRateLimited, fmt::format("HTTP 429 (rate limited): {}", excerpt), ""};
   }
-  if (status == 401 || status == 403 ||
-      (status == 500 && ContainsIgnoringCase(body, "TokenExpiredException"))) {
+  if (status == 401 || status == 403 || (status == 500 && NamesAnAuthFailure(body))) {
     return Error{ErrorCode::kUnauthenticated,
                  fmt::format("HTTP {} (not signed in): {}", status, excerpt), ""};
   }
