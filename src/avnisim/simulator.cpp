@@ -1,5 +1,7 @@
 #include "avnisim/simulator.hpp"
 
+#include "cognito/idp_server.hpp"
+
 #include <chrono>
 
 #include <fmt/format.h>
@@ -40,6 +42,14 @@ Simulator::Simulator(SimOptions options)
   // error the defaults survive, and /_sim/metadata reports the same problem to a test.
   (void)metadata_.Merge(options_.metadata);
   GenerateData(options_, stores_);
+  // The Cognito user pool of idp "cognito", with the same users; its tokens are ours.
+  cognito_ = std::make_unique<cognito::CognitoIdpServer>(cognito::CognitoIdpOptions{
+      .pool_id = options_.auth.cognito_pool_id,
+      .client_id = options_.auth.cognito_client_id,
+      .token_issuer = [this](const std::string& user) { return auth_.IssueToken(user); },
+      .expires_in_seconds = static_cast<int>(options_.auth.token_ttl_seconds)});
+  for (const auto& [user, password] : options_.auth.users) cognito_->AddUser(user, password);
+  cognito_->Mount(*server_, kCognitoPath);
   Route();
 }
 
@@ -258,8 +268,14 @@ void Simulator::RouteControl() {
   });
   server_->Post("/_sim/auth",
                 [this, bad_request](const httplib::Request& req, httplib::Response& res) {
-                  const auto configured = auth_.Configure(json::parse(req.body, nullptr, false));
+                  const json body = json::parse(req.body, nullptr, false);
+                  const auto configured = auth_.Configure(body);
                   if (!configured) return bad_request(res, configured.error());
+                  if (body.contains("users")) {
+                    for (const auto& [user, password] : body["users"].items()) {
+                      cognito_->AddUser(user, password.get<std::string>());
+                    }
+                  }
                   res.set_content(auth_.Describe().dump(), kJson);
                 });
   server_->Get("/_sim/metadata", [this](const httplib::Request&, httplib::Response& res) {

@@ -22,6 +22,10 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 
+namespace avni::cognito {
+class CognitoIdpServer;
+}
+
 namespace httplib {
 class Server;
 struct Request;
@@ -48,8 +52,13 @@ class Simulator {
   // Stops listening (releasing held "hang" requests) and waits for the thread; safe twice.
   void Stop();
 
-  // The HTTP server, for mounting more routes (the simulated Cognito pool) before Start.
+  // The HTTP server, for mounting more routes before Start.
   httplib::Server& HttpServer() { return *server_; }
+
+  // Where the simulated Cognito user pool answers (idp "cognito"): set a client's Cognito
+  // endpoint to http://127.0.0.1:<port> + this. Its users are the simulator's.
+  static constexpr const char* kCognitoPath = "/cognito/";
+  cognito::CognitoIdpServer& CognitoPool() { return *cognito_; }
 
   // Regenerates all data with these subject options (child counts stay as configured).
   void Generate(std::int64_t count, std::uint64_t seed, std::int64_t same_time);
@@ -103,6 +112,7 @@ class Simulator {
   FaultInjector faults_;
   Authenticator auth_;
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<cognito::CognitoIdpServer> cognito_;
   std::thread listener_;
 
   mutable std::mutex data_mutex_;
