@@ -24,13 +24,13 @@ run: build
 	@mkdir -p var
 	$(RELEASE_DIR)/src/app/avni-integrator serve --db $(DB) --port $(PORT)
 
-# One tree, built once with ASan+UBSan, runs the whole suite under them. ctest starts and
-# removes the throwaway PostgreSQL itself (the `pg` fixture).
 # The npm packages the tests use (the Cognito reference client), from the lock file.
 COGNITO_JS := tests/cognito/js
 $(COGNITO_JS)/node_modules/.package-lock.json: $(COGNITO_JS)/package-lock.json
 	@npm ci --prefix $(COGNITO_JS) --no-audit --no-fund --loglevel=error
 
+# One tree, built once with ASan+UBSan, runs the whole suite under them. ctest starts and
+# removes the throwaway PostgreSQL itself (the `pg` fixture).
 build-test: setup $(COGNITO_JS)/node_modules/.package-lock.json
 	@$(CONFIGURE) -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1" -DAVNI_SANITIZE=ON >/dev/null
 	@ninja -C $(TEST_DIR) -j $(JOBS)
@@ -43,7 +43,8 @@ test: build-test
 # Figures on this machine, release build, on SQLite and on a throwaway PostgreSQL.
 bench: build
 	@ninja -C $(RELEASE_DIR) -j $(JOBS) api_latency mapping_lookup mapping_import sync_engine \
-	  scheduler_idle
+	  scheduler_idle avni_client
+	@$(RELEASE_DIR)/bench/avni_client
 	@$(RELEASE_DIR)/bench/api_latency
 	@$(RELEASE_DIR)/bench/mapping_lookup
 	@$(RELEASE_DIR)/bench/mapping_import

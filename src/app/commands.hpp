@@ -51,6 +51,16 @@ struct MappingsFileOptions {
 int MappingsImport(const GlobalOptions& global, const MappingsFileOptions& options);
 int MappingsExport(const GlobalOptions& global, const MappingsFileOptions& options);
 
+// avni_commands.cpp: `avni check --tenant NAME` reads the tenant's avni_* configuration, logs
+// in and reads one page of subjects, printing one line per step. Exit 0 when all work, 2 for a
+// configuration to fix, 1 when Avni cannot be reached or refuses the login.
+struct AvniCheckOptions {
+  std::string tenant;
+  int page_size = 20;
+  int timeout_seconds = 30;
+};
+int AvniCheck(const GlobalOptions& global, const AvniCheckOptions& options);
+
 // Prints "avni-integrator: MESSAGE" on stderr and returns the exit code for the error's kind:
 // 2 for input the user can fix (bad option, bad value), 1 for everything else.
 int Report(const Error& error);

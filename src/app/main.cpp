@@ -154,6 +154,20 @@ int main(int argc, char** argv) {
       ->required();
   mappings_export->callback([&] { exit_code = app::MappingsExport(global, mappings_options); });
 
+  auto* avni = cli.add_subcommand("avni", "Check a tenant's connection to its Avni server");
+  avni->require_subcommand(1);
+  app::AvniCheckOptions avni_check_options;
+  auto* avni_check = avni->add_subcommand(
+      "check", "Log in to the tenant's Avni server and read one page of subjects");
+  avni_check->add_option("--tenant", avni_check_options.tenant, "The tenant's name")->required();
+  avni_check->add_option("--page-size", avni_check_options.page_size, "Subjects to read")
+      ->check(CLI::Range(1, 2000))
+      ->capture_default_str();
+  avni_check->add_option("--timeout", avni_check_options.timeout_seconds, "Seconds per request")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  avni_check->callback([&] { exit_code = app::AvniCheck(global, avni_check_options); });
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

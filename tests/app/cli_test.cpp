@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "avnisim/simulator.hpp"
 #include "crypto/password.hpp"
 #include "crypto/secret_box.hpp"
 #include "store/sql/migrations.hpp"
@@ -183,6 +184,53 @@ TEST_P(CliTest, SecretKeyFileIsCreatedOnFirstStartOwnerOnly) {
   const auto key = std::filesystem::status(dir_ + "/secret.key");
   EXPECT_EQ(key.permissions(),
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_P(CliTest, AvniCheckLogsInReadsAPageAndSaysWhatIsWrong) {
+  sim::SimOptions options;
+  options.subjects = 7;
+  options.auth.idp = "keycloak";
+  sim::Simulator simulator(options);
+  const int port = simulator.Start();
+  ASSERT_GT(port, 0);
+  ASSERT_EQ(Cli({"tenant", "create", "NGO", "--type", "bahmni"}).exit_code, 0);
+
+  // Nothing configured yet: the first key missing is named, exit 2.
+  auto unconfigured = Cli({"avni", "check", "--tenant", "NGO"});
+  EXPECT_EQ(unconfigured.exit_code, 2) << unconfigured.out << unconfigured.err;
+  EXPECT_NE(unconfigured.out.find("avni_api_url"), std::string::npos) << unconfigured.out;
+
+  auto box = SecretBox::Load(dir_ + "/secret.key");
+  ASSERT_TRUE(box) << box.error().message;
+  store::StoreOptions store_options;
+  store_options.secrets = box->get();
+  auto opened = store::Store::Open(db_->dsn(), store_options);
+  ASSERT_TRUE(opened) << opened.error().message;
+  auto& store = **opened;
+  auto set = [&](const std::string& key, const std::string& value, bool secret) {
+    auto done = store.Transact([&](store::Tx& tx) -> Status {
+      auto tenant = tx.tenants().FindByName("NGO");
+      if (!tenant) return Fail(tenant.error());
+      auto entry = tx.tenant(tenant->id).config().Set(key, value, secret);
+      if (!entry) return Fail(entry.error());
+      return {};
+    });
+    ASSERT_TRUE(done) << done.error().message;
+  };
+  set("avni_api_url", "http://127.0.0.1:" + std::to_string(port), false);
+  set("avni_user", "admin@sim", false);
+  set("avni_password", "wrong-Pa55", true);
+  auto refused = Cli({"avni", "check", "--tenant", "NGO"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.out.find("login   FAIL"), std::string::npos) << refused.out;
+  EXPECT_EQ(refused.out.find("wrong-Pa55"), std::string::npos) << refused.out;
+
+  set("avni_password", "password", true);
+  auto ok = Cli({"avni", "check", "--tenant", "NGO"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("keycloak token for admin@sim"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("7 subject(s) on the first page"), std::string::npos) << ok.out;
+  simulator.Stop();
 }
 
 AVNI_ON_EVERY_BACKEND(CliTest);
