@@ -172,10 +172,22 @@ void Simulator::GetSubjects(const httplib::Request& req, httplib::Response& res)
 }
 
 void Simulator::GetEncounters(const httplib::Request& req, httplib::Response& res) {
+  GetVisits(&Stores::encounters, "subjectId", "Subject ID", req, res);
+}
+
+void Simulator::GetProgramEncounters(const httplib::Request& req, httplib::Response& res) {
+  GetVisits(&Stores::program_encounters, "programEnrolmentId", "Enrolment ID", req, res);
+}
+
+// General and program encounters are read alike: a window, the encounter type, the parent's id
+// and concept values.
+void Simulator::GetVisits(EntityStore Stores::*store, const char* parent_param,
+                          const char* parent_key, const httplib::Request& req,
+                          httplib::Response& res) {
   std::optional<Timestamp> since, now;
   if (!RequireParam(req, res, "now") || !ReadWindow(req, res, since, now)) return;
   const auto type = TextParam(req, "encounterType");
-  const auto subject = TextParam(req, "subjectId");
+  const auto parent = TextParam(req, parent_param);
   const PageRequest paging = ParsePaging(req);
   std::string body;
   {
@@ -183,10 +195,10 @@ void Simulator::GetEncounters(const httplib::Request& req, httplib::Response& re
     const auto concepts = ReadConcepts(metadata_, TextParam(req, "concepts"), res);
     if (!concepts) return;
     const auto filter = [&](const json& e) {
-      return Equals(e, "Encounter type", type) && Equals(e, "Subject ID", subject) &&
+      return Equals(e, "Encounter type", type) && Equals(e, parent_key, parent) &&
              MatchesConcepts(metadata_, e, *concepts);
     };
-    body = Envelope(stores_.encounters.Query({since, now, false}, filter, paging.page, paging.size),
+    body = Envelope((stores_.*store).Query({since, now, false}, filter, paging.page, paging.size),
                     paging);
   }
   res.set_content(MaybeMalformed(std::move(body)), kJson);
@@ -221,28 +233,6 @@ void Simulator::GetEnrolments(const httplib::Request& req, httplib::Response& re
       return Equals(e, "Program", by_program) && Equals(e, "Subject ID", by_subject);
     };
     body = Envelope(stores_.enrolments.Query(window, filter, paging.page, paging.size), paging);
-  }
-  res.set_content(MaybeMalformed(std::move(body)), kJson);
-}
-
-void Simulator::GetProgramEncounters(const httplib::Request& req, httplib::Response& res) {
-  std::optional<Timestamp> since, now;
-  if (!RequireParam(req, res, "now") || !ReadWindow(req, res, since, now)) return;
-  const auto type = TextParam(req, "encounterType");
-  const auto enrolment = TextParam(req, "programEnrolmentId");
-  const PageRequest paging = ParsePaging(req);
-  std::string body;
-  {
-    std::lock_guard lock(data_mutex_);
-    const auto concepts = ReadConcepts(metadata_, TextParam(req, "concepts"), res);
-    if (!concepts) return;
-    const auto filter = [&](const json& e) {
-      return Equals(e, "Encounter type", type) && Equals(e, "Enrolment ID", enrolment) &&
-             MatchesConcepts(metadata_, e, *concepts);
-    };
-    body = Envelope(
-        stores_.program_encounters.Query({since, now, false}, filter, paging.page, paging.size),
-        paging);
   }
   res.set_content(MaybeMalformed(std::move(body)), kJson);
 }

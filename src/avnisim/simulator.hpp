@@ -102,6 +102,8 @@ class Simulator {
   void GetLocations(const httplib::Request& req, httplib::Response& res);
   void GetTasks(const httplib::Request& req, httplib::Response& res);
   void GetOne(EntityStore Stores::*store, const httplib::Request& req, httplib::Response& res);
+  void GetVisits(EntityStore Stores::*store, const char* parent_param, const char* parent_key,
+                 const httplib::Request& req, httplib::Response& res);
 
   // Write handlers (write_routes.cpp); `kind` is "subject", "encounter", "programEnrolment"
   // or "programEncounter".

@@ -1,5 +1,7 @@
 #include "cognito/idp_server.hpp"
 
+#include <expected>
+
 #include <fmt/format.h>
 #include <httplib.h>
 #include <openssl/crypto.h>
@@ -50,6 +52,22 @@ bool SameBytes(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// A call's JSON body, for this pool's app client; else the reply Cognito gives.
+std::expected<json, CognitoIdpServer::Reply> ReadRequest(const std::string& body,
+                                                         const std::string& app_client_id) {
+  json request = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!request.is_object()) {
+    return std::unexpected(Failure("SerializationException", "Malformed request body"));
+  }
+  auto client_id = StringIn(request, "ClientId");
+  if (!client_id) return std::unexpected(Missing("ClientId"));
+  if (*client_id != app_client_id) {
+    return std::unexpected(Failure("ResourceNotFoundException",
+                                   fmt::format("User pool client {} does not exist.", *client_id)));
+  }
+  return request;
+}
+
 }  // namespace
 
 CognitoIdpServer::CognitoIdpServer(CognitoIdpOptions options)
@@ -95,14 +113,9 @@ CognitoIdpServer::Reply CognitoIdpServer::Handle(const std::string& target,
 }
 
 CognitoIdpServer::Reply CognitoIdpServer::InitiateAuth(const std::string& body) {
-  json request = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!request.is_object()) return Failure("SerializationException", "Malformed request body");
-  auto client_id = StringIn(request, "ClientId");
-  if (!client_id) return Missing("ClientId");
-  if (*client_id != options_.client_id) {
-    return Failure("ResourceNotFoundException",
-                   fmt::format("User pool client {} does not exist.", *client_id));
-  }
+  auto parsed = ReadRequest(body, options_.client_id);
+  if (!parsed) return parsed.error();
+  const json& request = *parsed;
   auto flow = StringIn(request, "AuthFlow");
   if (!flow) return Missing("AuthFlow");
   const json& parameters = request.contains("AuthParameters") ? request["AuthParameters"] : json();
@@ -164,14 +177,9 @@ CognitoIdpServer::Reply CognitoIdpServer::InitiateAuth(const std::string& body) 
 }
 
 CognitoIdpServer::Reply CognitoIdpServer::RespondToAuthChallenge(const std::string& body) {
-  json request = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!request.is_object()) return Failure("SerializationException", "Malformed request body");
-  auto client_id = StringIn(request, "ClientId");
-  if (!client_id) return Missing("ClientId");
-  if (*client_id != options_.client_id) {
-    return Failure("ResourceNotFoundException",
-                   fmt::format("User pool client {} does not exist.", *client_id));
-  }
+  auto parsed = ReadRequest(body, options_.client_id);
+  if (!parsed) return parsed.error();
+  const json& request = *parsed;
   if (StringIn(request, "ChallengeName").value_or("") != "PASSWORD_VERIFIER") {
     return Failure("InvalidParameterException", "Unsupported challenge name.");
   }

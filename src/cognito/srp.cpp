@@ -196,6 +196,8 @@ constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr"
 
 }  // namespace
 
+std::string_view SrpGroupPrimeHex() { return kGroupN; }
+
 std::string FormatCognitoTimestamp(std::chrono::system_clock::time_point time) {
   std::time_t seconds =
       std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(time));

@@ -23,6 +23,9 @@ namespace avni::cognito {
 // The timestamp Cognito signs: "EEE MMM d HH:mm:ss UTC yyyy" in UTC, the day NOT zero-padded
 // ("Mon Jan 5 09:03:07 UTC 2026").
 std::string FormatCognitoTimestamp(std::chrono::system_clock::time_point time);
+
+// N of the SRP group Cognito uses (RFC 3526's 3072-bit prime), in upper-case hex.
+std::string_view SrpGroupPrimeHex();
 // The inverse; nullopt unless `text` is exactly what FormatCognitoTimestamp writes for it.
 std::optional<std::chrono::system_clock::time_point> ParseCognitoTimestamp(std::string_view text);
 

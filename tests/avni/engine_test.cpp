@@ -9,27 +9,18 @@
 
 #include "avni/source.hpp"
 #include "avnisim/simulator.hpp"
-#include "support/store_test.hpp"
-#include "sync/engine.hpp"
-#include "sync/fakes.hpp"
+#include "sync/engine_fixture.hpp"
 
 namespace avni::testing {
 namespace {
 
 using nlohmann::json;
 
-class AvniEngineTest : public StoreTest {
+class AvniEngineTest : public EngineTest {
  protected:
   void SetUp() override {
-    StoreTest::SetUp();
+    EngineTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    tenant_ = MakeTenant("ngo");
-    auto job = store_->Transact([&](store::Tx& tx) {
-      return tx.tenant(tenant_).jobs().Put(
-          Job{0, tenant_, "main", "0 * * * * ?", true, "UTC", "{}"});
-    });
-    ASSERT_TRUE(job) << job.error().message;
-    job_id_ = job->id;
     sim::SimOptions sim_options;
     sim_options.subjects = 600;
     sim_options.same_time = 17;
@@ -43,25 +34,19 @@ class AvniEngineTest : public StoreTest {
     config.user = "admin@sim";
     config.auth_enabled = false;
     client_ = std::make_unique<avniapi::Client>(config, wall_clock_);
-
     options_.page_size = 40;
-    options_.owner = "test-runner";
     options_.retry.max_attempts = 6;
-    options_.sleep = [](std::chrono::milliseconds) { return true; };
   }
   void TearDown() override {
     client_.reset();
     if (sim_) sim_->Stop();
-    StoreTest::TearDown();
+    EngineTest::TearDown();
   }
 
   sync::FlowResult Run() {
     avniapi::WatermarkSource source(*client_, avniapi::Resource::kSubject, {}, wall_clock_);
-    auto run = store_->Transact(
-        [&](store::Tx& tx) { return tx.tenant(tenant_).jobs().StartRun(job_id_, "test"); });
-    EXPECT_TRUE(run) << run.error().message;
     sync::Engine engine(*store_, tenant_, clock_, options_);
-    return engine.RunFlow(sync::Flow{"Subject", &source, &transform_, &sink_}, run->id);
+    return engine.RunFlow(sync::Flow{kType, &source, &transform_, &sink_}, StartRun());
   }
   // Runs until a run completes (each run may stop at a persistent outage).
   void RunToCompletion() {
@@ -87,14 +72,9 @@ class AvniEngineTest : public StoreTest {
   }
 
   SystemClock wall_clock_;
-  TenantId tenant_;
-  RowId job_id_ = 0;
-  sync::EngineOptions options_;
   std::unique_ptr<sim::Simulator> sim_;
   std::unique_ptr<httplib::Client> control_;
   std::unique_ptr<avniapi::Client> client_;
-  FakeTransform transform_;
-  MemorySink sink_;
 };
 
 TEST_P(AvniEngineTest, EverySubjectArrivesOnceThroughOutagesCutAnswersAndEdits) {

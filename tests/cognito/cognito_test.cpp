@@ -34,17 +34,8 @@ constexpr char kPoolId[] = "ap-south-1_TestPool9";
 constexpr char kClientId[] = "client-abc123";
 constexpr char kPassword[] = "S3cret-Passw0rd!";
 constexpr char kTarget[] = "AWSCognitoIdentityProviderService.";
-// RFC 3526's 3072-bit prime: a B (or A) equal to it is 0 modulo N.
-constexpr char kGroupN[] =
-    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404"
-    "DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406"
-    "B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD"
-    "24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E46"
-    "2E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D226"
-    "1898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB397"
-    "0F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A6452"
-    "1F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CA"
-    "FFFFFFFFFFFFFFFF";
+// The group's prime: a B (or A) equal to it is 0 modulo N.
+const std::string kGroupN(SrpGroupPrimeHex());
 
 // A loopback httplib server on a free port, on its own thread until destroyed.
 class Served {
@@ -236,7 +227,7 @@ TEST(CognitoSrp, RefusesAOrBThatAreZeroModuloN) {
   ASSERT_FALSE(server.has_value());
   EXPECT_EQ(server.error().field, "SRP_A");
   SrpClient client;
-  for (const char* b : {kGroupN, "0"}) {
+  for (const std::string& b : {kGroupN, std::string("0")}) {
     auto key = client.PasswordKey("Pool", "bob", "right", verifier.salt_hex, b);
     ASSERT_FALSE(key.has_value());
     EXPECT_EQ(key.error().field, "SRP_B");
