@@ -28,6 +28,20 @@ const json* FindParent(const EntityStore& store, const json& body, const char* i
   return found;
 }
 
+// The entity's subject, as the body names it by "Subject ID" or "Subject external ID".
+std::expected<void, WriteError> LinkSubject(const Stores& stores, const json& body, json& e) {
+  const json* subject = FindParent(stores.subjects, body, "Subject ID", "Subject external ID");
+  if (subject == nullptr) {
+    return std::unexpected(IllegalArgument(fmt::format(
+        "Individual not found with UUID '{}' or External ID '{}'",
+        OrNull(StringAt(body, "Subject ID")), OrNull(StringAt(body, "Subject external ID")))));
+  }
+  e["Subject ID"] = (*subject)["ID"];
+  e["Subject external ID"] = (*subject)["External ID"];
+  e["Subject type"] = (*subject)["Subject type"];
+  return {};
+}
+
 Built BuildEncounter(const Metadata& metadata, const Stores& stores, json e, const json& body,
                      bool patch, bool program) {
   const auto has = [&](const char* key) { return !patch || body.contains(key); };
@@ -51,15 +65,7 @@ Built BuildEncounter(const Metadata& metadata, const Stores& stores, json e, con
     e["Subject type"] = (*enrolment)["Subject type"];
   } else if (!program &&
              (is_new || body.contains("Subject ID") || body.contains("Subject external ID"))) {
-    const json* subject = FindParent(stores.subjects, body, "Subject ID", "Subject external ID");
-    if (subject == nullptr) {
-      return std::unexpected(IllegalArgument(fmt::format(
-          "Individual not found with UUID '{}' or External ID '{}'",
-          OrNull(StringAt(body, "Subject ID")), OrNull(StringAt(body, "Subject external ID")))));
-    }
-    e["Subject ID"] = (*subject)["ID"];
-    e["Subject external ID"] = (*subject)["External ID"];
-    e["Subject type"] = (*subject)["Subject type"];
+    if (auto linked = LinkSubject(stores, body, e); !linked) return std::unexpected(linked.error());
   }
   if (has("Encounter type")) {
     const std::string type = StringAt(body, "Encounter type");
@@ -101,15 +107,7 @@ Built BuildEncounter(const Metadata& metadata, const Stores& stores, json e, con
 Built BuildEnrolment(const Metadata& metadata, const Stores& stores, json e, const json& body) {
   const bool is_new = !e.contains("Program");
   if (is_new || body.contains("Subject ID") || body.contains("Subject external ID")) {
-    const json* subject = FindParent(stores.subjects, body, "Subject ID", "Subject external ID");
-    if (subject == nullptr) {
-      return std::unexpected(IllegalArgument(fmt::format(
-          "Individual not found with UUID '{}' or External ID '{}'",
-          OrNull(StringAt(body, "Subject ID")), OrNull(StringAt(body, "Subject external ID")))));
-    }
-    e["Subject ID"] = (*subject)["ID"];
-    e["Subject external ID"] = (*subject)["External ID"];
-    e["Subject type"] = (*subject)["Subject type"];
+    if (auto linked = LinkSubject(stores, body, e); !linked) return std::unexpected(linked.error());
   }
   const std::string program = StringAt(body, "Program");
   if (!metadata.Has(metadata.programs, program)) {
