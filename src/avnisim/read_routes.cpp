@@ -211,20 +211,14 @@ void Simulator::GetEnrolments(const httplib::Request& req, httplib::Response& re
   const auto subject = TextParam(req, "subject");
   // ProgramEnrolmentApiController: lmdt alone, lmdt + program, or program + subject (then no
   // window at all); anything else is a bare 400.
-  Window window{since, now, false};
-  std::optional<std::string> by_program;
-  std::optional<std::string> by_subject;
-  if (!program && since) {
-  } else if (!subject && since) {
-    by_program = program;
-  } else if (subject && program) {
-    window = Window{};
-    by_program = program;
-    by_subject = subject;
-  } else {
+  const bool by_parent = program && subject;
+  if (!by_parent && !(since && !subject)) {
     res.status = 400;
     return;
   }
+  const Window window = by_parent ? Window{} : Window{since, now, false};
+  const std::optional<std::string>& by_program = program;
+  const std::optional<std::string> by_subject = by_parent ? subject : std::nullopt;
   const PageRequest paging = ParsePaging(req);
   std::string body;
   {

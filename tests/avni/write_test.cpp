@@ -2,6 +2,7 @@
 // PUT, PATCH and voiding, parents named by external id, and Avni's refusals classified so that
 // the engine parks bad data and retries outages.
 
+#include "avnisim/sim_fixture.hpp"
 #include "client_fixture.hpp"
 #include "common/taxonomy.hpp"
 
@@ -10,18 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-json NewSubject(const std::string& external_id) {
-  json body = {{"Subject type", "Individual"},
-               {"Address", "State 1, District 1, Block 1, Village 2"},
-               {"First name", "Asha"},
-               {"Last name", "Patil"},
-               {"Gender", "Female"},
-               {"Date of birth", "1990-01-02"},
-               {"Registration date", "2025-05-01"},
-               {"observations", {{"Concept 1", "one"}}}};
-  if (!external_id.empty()) body["External ID"] = external_id;
-  return body;
-}
+using sim::NewSubject;
 
 class AvniWriteTest : public AvniClientTest {
  protected:

@@ -17,6 +17,20 @@ namespace avni::sim {
 
 inline Timestamp At(const std::string& iso) { return *ParseIso8601(iso); }
 
+// A subject write the simulator's default metadata accepts, keyed by `external_id` if given.
+inline nlohmann::json NewSubject(const std::string& external_id = "") {
+  nlohmann::json body = {{"Subject type", "Individual"},
+                         {"Address", "State 1, District 1, Block 1, Village 2"},
+                         {"First name", "Asha"},
+                         {"Last name", "Patil"},
+                         {"Gender", "Female"},
+                         {"Date of birth", "1990-01-02"},
+                         {"Registration date", "2025-05-01"},
+                         {"observations", {{"Concept 1", "one"}, {"Blood group", "O+"}}}};
+  if (!external_id.empty()) body["External ID"] = external_id;
+  return body;
+}
+
 class SimFixture : public ::testing::Test {
  protected:
   virtual SimOptions Options() { return SimOptions{}; }

@@ -11,18 +11,6 @@ using nlohmann::json;
 
 class AvniSimWritesTest : public SimFixture {
  protected:
-  json NewSubject(const std::string& external_id = "") {
-    json body = {{"Subject type", "Individual"},
-                 {"Address", "State 1, District 1, Block 1, Village 2"},
-                 {"First name", "Asha"},
-                 {"Last name", "Patil"},
-                 {"Gender", "Female"},
-                 {"Date of birth", "1990-01-02"},
-                 {"Registration date", "2025-05-01"},
-                 {"observations", {{"Concept 1", "one"}, {"Blood group", "O+"}}}};
-    if (!external_id.empty()) body["External ID"] = external_id;
-    return body;
-  }
   std::size_t Count(const std::string& kind) { return Entities(kind).size(); }
 };
 

@@ -30,9 +30,10 @@ TEST(Taxonomy, A500IsADataErrorOnlyWhenItsBodyIsAValidationMessage) {
   EXPECT_EQ(ClassifyHttp(500, "TokenExpiredException: invalid token").code,
             ErrorCode::kUnauthenticated);
   // So is a token avni-server cannot verify (another issuer, a forged signature).
-  EXPECT_EQ(ClassifyHttp(500, "java.lang.RuntimeException: com.auth0.jwt.exceptions."
-                              "SignatureVerificationException: The Token's Signature resulted "
-                              "invalid")
+  EXPECT_EQ(ClassifyHttp(500,
+                         "java.lang.RuntimeException: com.auth0.jwt.exceptions."
+                         "SignatureVerificationException: The Token's Signature resulted "
+                         "invalid")
                 .code,
             ErrorCode::kUnauthenticated);
 }
