@@ -72,9 +72,7 @@ Result<LoginResult> Authenticator::Login(std::string_view email, std::string_vie
   auto normalised = store::NormaliseEmail(email);
   const std::string email_key = normalised ? *normalised : std::string(email);
   const std::string address_key(address);
-  auto wait = by_email_.RetryAfter(email_key);
-  if (!wait) wait = by_address_.RetryAfter(address_key);
-  if (wait) {
+  if (auto wait = Throttled(email_key, address_key)) {
     if (retry_after) *retry_after = *wait;
     return Fail(
         Error{ErrorCode::kRateLimited,
@@ -94,8 +92,7 @@ Result<LoginResult> Authenticator::Login(std::string_view email, std::string_vie
   // Verify even when there is no such user, so that the answer takes as long either way.
   const bool ok = VerifyPassword(user ? user->password_hash : dummy_hash_, password);
   if (!user || !ok || !user->active) {
-    by_email_.RecordFailure(email_key);
-    by_address_.RecordFailure(address_key);
+    CountFailure(email_key, address_key);
     return Fail(BadCredentials());
   }
   by_email_.Reset(email_key);
@@ -111,6 +108,36 @@ Result<LoginResult> Authenticator::Login(std::string_view email, std::string_vie
   if (!session) return Fail(session.error());
   result.session = *session;
   return result;
+}
+
+Status Authenticator::CheckCurrentPassword(const User& user, std::string_view password,
+                                           std::string_view address,
+                                           std::chrono::seconds* retry_after) {
+  const std::string address_key(address);
+  if (auto wait = Throttled(user.email, address_key)) {
+    if (retry_after) *retry_after = *wait;
+    return Fail(
+        Error{ErrorCode::kRateLimited,
+              fmt::format("too many wrong passwords; try again in {} seconds", wait->count()),
+              {}});
+  }
+  if (!VerifyPassword(user.password_hash, password)) {
+    CountFailure(user.email, address_key);
+    return Fail(Error::InvalidArgument("current_password", "current_password is wrong"));
+  }
+  return {};
+}
+
+std::optional<std::chrono::seconds> Authenticator::Throttled(const std::string& email,
+                                                             const std::string& address) {
+  auto wait = by_email_.RetryAfter(email);
+  if (!wait) wait = by_address_.RetryAfter(address);
+  return wait;
+}
+
+void Authenticator::CountFailure(const std::string& email, const std::string& address) {
+  by_email_.RecordFailure(email);
+  by_address_.RecordFailure(address);
 }
 
 Result<Principal> Authenticator::Authenticate(std::string_view token, bool via_cookie) {

@@ -44,6 +44,12 @@ class Authenticator {
   // the address; the message says when to retry and `retry_after` is set).
   Result<LoginResult> Login(std::string_view email, std::string_view password,
                             std::string_view address, std::chrono::seconds* retry_after);
+  // Checks a signed-in user's current password before a change. Wrong guesses count with the
+  // sign-in failures of the user's email and the caller's address, so that a stolen session
+  // guesses no faster than the sign-in page allows. Errors: invalid_argument naming
+  // current_password when it is wrong, rate_limited (with `retry_after` set) after too many.
+  Status CheckCurrentPassword(const User& user, std::string_view password, std::string_view address,
+                              std::chrono::seconds* retry_after);
   // The caller behind a token: a session token (bearer or cookie) or an API key (bearer,
   // "avk_..."). Errors: unauthenticated (unknown, expired, revoked, inactive user).
   Result<Principal> Authenticate(std::string_view token, bool via_cookie);
@@ -64,6 +70,11 @@ class Authenticator {
   AuthOptions options_;
   RateLimiter by_email_;
   RateLimiter by_address_;
+  // How long `email` or `address` must wait after too many failures, or nullopt.
+  std::optional<std::chrono::seconds> Throttled(const std::string& email,
+                                                const std::string& address);
+  void CountFailure(const std::string& email, const std::string& address);
+
   std::string dummy_hash_;  // verified against for unknown emails, to take the same time
 };
 

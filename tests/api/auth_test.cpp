@@ -151,6 +151,40 @@ TEST_P(AuthApiTest, PasswordChangeChecksTheOldOneAndEndsOtherSessions) {
   }
 }
 
+// Issue 15: a stolen session could guess the current password without limit.
+TEST_P(AuthApiTest, WrongCurrentPasswordsCountWithTheSignInFailures) {
+  MakeUser("ana@example.org");
+  const std::string session = SignIn("ana@example.org");
+  const auto change = [&](const std::string& current) {
+    return Call("POST", "/api/v1/auth/password",
+                json{{"current_password", current}, {"new_password", "tiger-lily-blossom"}},
+                session);
+  };
+  for (int i = 0; i < 5; ++i) {
+    Reply r = change("guess-number-" + std::to_string(i));
+    EXPECT_EQ(r.status, 400) << r.raw;
+  }
+  Reply throttled = change("password-123");  // even the right one, until the window passes
+  EXPECT_EQ(throttled.status, 429) << throttled.raw;
+  EXPECT_EQ(throttled.error_code(), "rate_limited");
+  EXPECT_EQ(throttled.headers.count("Retry-After"), 1u);
+  EXPECT_EQ(Login("ana@example.org", "password-123").status, 429);  // one budget for both
+  clock_.Advance(std::chrono::minutes(16));
+  EXPECT_EQ(change("password-123").status, 200);
+}
+
+TEST_P(AuthApiTest, ANewPasswordMustBeLongAndUncommon) {
+  MakeUser("ana@example.org");
+  const std::string session = SignIn("ana@example.org");
+  for (const char* weak : {"password", "12345678", "password1234", "abcdefghijklm"}) {
+    Reply r = Call("POST", "/api/v1/auth/password",
+                   json{{"current_password", "password-123"}, {"new_password", weak}}, session);
+    EXPECT_EQ(r.status, 400) << weak << ": " << r.raw;
+    EXPECT_EQ(r.body["error"]["details"].value("field", ""), "new_password") << r.raw;
+  }
+  EXPECT_EQ(Login("ana@example.org", "password-123").status, 200);
+}
+
 TEST_P(AuthApiTest, MeListsTheCallersTenantsAndRoles) {
   const User ana = MakeUser("ana@example.org");
   const TenantId a = MakeTenant("A"), b = MakeTenant("B");

@@ -20,6 +20,15 @@ std::string SessionCookie(const Services& services, const std::string& token,
                      token, max_age.count(), services.options.secure_cookies ? "; Secure" : "");
 }
 
+// An auth refusal; a rate-limited one says in Retry-After when to try again.
+Response Refusal(const Error& error, std::chrono::seconds retry_after) {
+  Response res = ErrorResponse(error);
+  if (error.code == ErrorCode::kRateLimited) {
+    res.headers.emplace_back("Retry-After", std::to_string(retry_after.count()));
+  }
+  return res;
+}
+
 Result<Response> Login(Services& services, Request& request) {
   auto body = JsonBody::Parse(request.body);
   if (!body) return Fail(body.error());
@@ -31,13 +40,7 @@ Result<Response> Login(Services& services, Request& request) {
 
   std::chrono::seconds retry_after{0};
   auto login = services.auth.Login(*email, *password, request.address, &retry_after);
-  if (!login) {
-    Response res = ErrorResponse(login.error());
-    if (login.error().code == ErrorCode::kRateLimited) {
-      res.headers.emplace_back("Retry-After", std::to_string(retry_after.count()));
-    }
-    return res;
-  }
+  if (!login) return Refusal(login.error(), retry_after);
   const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(login->session.expires_at -
                                                                         services.clock.Now());
   Response res = JsonResponse(200, {{"token", login->token},
@@ -112,8 +115,11 @@ Result<Response> ChangePassword(Services& services, Request& request) {
   auto next = body->String("new_password", 1024);
   if (!next) return Fail(next.error());
   if (auto done = body->Finish(); !done) return Fail(done.error());
-  if (!VerifyPassword(who.user->password_hash, *current)) {
-    return Fail(Error::InvalidArgument("current_password", "current_password is wrong"));
+  std::chrono::seconds retry_after{0};
+  if (auto checked =
+          services.auth.CheckCurrentPassword(*who.user, *current, request.address, &retry_after);
+      !checked) {
+    return Refusal(checked.error(), retry_after);
   }
   auto hash = HashPassword(*next);
   if (!hash) {
