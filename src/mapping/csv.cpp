@@ -223,4 +223,25 @@ void AppendCsvRecord(std::string& out, const std::vector<std::string>& fields) {
   out += "\r\n";
 }
 
+namespace {
+
+// Whether `value` is some "'"s (at least `quotes`) and then a character that starts a formula.
+bool QuotedFormula(std::string_view value, std::size_t quotes) {
+  const std::size_t first = value.find_first_not_of('\'');
+  if (first == std::string_view::npos || first < quotes) return false;
+  return std::string_view("=+-@\t\r").find(value[first]) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string SpreadsheetSafe(std::string_view value) {
+  if (!QuotedFormula(value, 0)) return std::string(value);
+  return "'" + std::string(value);
+}
+
+std::string FromSpreadsheetSafe(std::string value) {
+  if (QuotedFormula(value, 1)) value.erase(0, 1);
+  return value;
+}
+
 }  // namespace avni::mapping

@@ -48,4 +48,13 @@ std::string CsvField(std::string_view value);
 // written as "" so that it does not read back as an empty line.
 void AppendCsvRecord(std::string& out, const std::vector<std::string>& fields);
 
+// Spreadsheets run a cell that begins with '=', '+', '-', '@', a tab or a carriage return as a
+// formula: an exported value such as "=HYPERLINK(...)" would run in an administrator's
+// spreadsheet. SpreadsheetSafe puts a "'" in front of such a value, and of one that already is
+// a run of "'" followed by one of those (so that the round trip is exact); spreadsheets show
+// the cell without it. FromSpreadsheetSafe takes that one "'" off again on import:
+// FromSpreadsheetSafe(SpreadsheetSafe(v)) == v for every v.
+std::string SpreadsheetSafe(std::string_view value);
+std::string FromSpreadsheetSafe(std::string value);
+
 }  // namespace avni::mapping

@@ -50,8 +50,10 @@ Result<std::string> ExportMappingsCsv(store::Store& store, TenantId tenant) {
   AppendCsvRecord(out, MappingCsvColumns());
   for (const Row& r : rows) {
     // In the order of MappingCsvColumns().
-    AppendCsvRecord(out, {*r.group, *r.type, r.mapping->avni_value, r.mapping->int_system_value,
-                          std::string(ToString(r.mapping->data_type_hint)), r.mapping->about});
+    AppendCsvRecord(
+        out, {SpreadsheetSafe(*r.group), SpreadsheetSafe(*r.type),
+              SpreadsheetSafe(r.mapping->avni_value), SpreadsheetSafe(r.mapping->int_system_value),
+              std::string(ToString(r.mapping->data_type_hint)), SpreadsheetSafe(r.mapping->about)});
   }
   return out;
 }

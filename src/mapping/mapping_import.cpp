@@ -147,7 +147,8 @@ class FileReader {
     line.line = record.line;
     for (std::size_t c = 0; c < kColumns; ++c) {
       if (index_[c] >= 0) {
-        line.values[c] = std::move(record.fields[static_cast<std::size_t>(index_[c])]);
+        line.values[c] =
+            FromSpreadsheetSafe(std::move(record.fields[static_cast<std::size_t>(index_[c])]));
       }
     }
     auto fail = [&](std::size_t c, std::string message) {

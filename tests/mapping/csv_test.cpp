@@ -197,5 +197,21 @@ TEST(CsvWriteTest, WhatIsWrittenReadsBackExactly) {
   EXPECT_EQ(FieldsOf(ReadCsv(one)), (std::vector<Fields>{{"h"}, {""}}));
 }
 
+// Issue 15: "=HYPERLINK(...)" was exported as it is, and ran in the spreadsheet that opened it.
+TEST(CsvSpreadsheetTest, FormulaStartsGetAQuoteThatImportTakesOff) {
+  EXPECT_EQ(SpreadsheetSafe("=1+2"), "'=1+2");
+  EXPECT_EQ(SpreadsheetSafe("+91 98450"), "'+91 98450");
+  EXPECT_EQ(SpreadsheetSafe("-5"), "'-5");
+  EXPECT_EQ(SpreadsheetSafe("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(SpreadsheetSafe("\t=x"), "'\t=x");
+  EXPECT_EQ(SpreadsheetSafe("''=x"), "'''=x");
+  for (const char* plain : {"", "Weight", "a=b", "5-3", "'quoted'", "'", "don't"}) {
+    EXPECT_EQ(SpreadsheetSafe(plain), plain);
+  }
+  for (const char* v : {"=1+2", "-5", "'=x", "''@y", "'", "'a", "", "plain", "\r=cmd"}) {
+    EXPECT_EQ(FromSpreadsheetSafe(SpreadsheetSafe(v)), v) << v;
+  }
+}
+
 }  // namespace
 }  // namespace avni::mapping

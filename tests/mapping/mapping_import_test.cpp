@@ -319,6 +319,27 @@ TEST_P(MappingImportTest, ExportIsSortedCsvAndImportingItBackChangesNothing) {
             "2");
 }
 
+// Issue 15: a value that starts a formula is exported with a "'" in front (the spreadsheet shows
+// it without and never runs it), and an import takes the "'" off again: the round trip is exact.
+TEST_P(MappingImportTest, FormulaLikeValuesExportQuotedAndImportBackUnchanged) {
+  const ImportReport first =
+      Import(std::string(kHeader) +
+             "Observation,Concept,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",1,Coded,@about\n"
+             "Observation,Concept,-1,+2,NA,'=quoted already\n");
+  ASSERT_TRUE(first.ok()) << Errors(first);
+  EXPECT_EQ(Rows(), (std::vector<std::string>{"-1=+2:NA:=quoted already",
+                                              "=HYPERLINK(\"http://x\",\"y\")=1:Coded:@about"}));
+  const std::string csv = Export();
+  EXPECT_TRUE(Has(csv, "\"'=HYPERLINK(")) << csv;
+  EXPECT_TRUE(Has(csv, ",'-1,'+2,NA,'=quoted already")) << csv;
+  EXPECT_TRUE(Has(csv, ",'@about")) << csv;
+  EXPECT_FALSE(Has(csv, ",=")) << csv;
+  const ImportReport again = Import(csv);
+  ASSERT_TRUE(again.ok()) << Errors(again);
+  EXPECT_EQ(again.unchanged, 2);
+  EXPECT_EQ(Export(), csv);
+}
+
 TEST_P(MappingImportTest, FiveThousandLinesImportAndReimport) {
   std::string csv = kHeader;
   for (int i = 0; i < 5000; ++i) {
