@@ -92,7 +92,9 @@ struct Store::Impl {
       sql.reconnect();
       PrepareConnection(sql, dsn.backend);
     } catch (const std::exception& e) {
-      spdlog::warn("database reconnect failed: {}", ToError(e).message);
+      std::string why = e.what();
+      if (auto nl = why.find('\n'); nl != std::string::npos) why.resize(nl);
+      spdlog::warn("database reconnect failed: {}", why);
     }
   }
 };

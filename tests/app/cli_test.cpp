@@ -333,6 +333,12 @@ TEST(CliOutageTest, ReadyFollowsAPostgresOutageAndRecovers) {
     const auto down = HttpGet(port, "/ready");
     EXPECT_EQ(down.first, 503);
     EXPECT_NE(down.second.find("unavailable"), std::string::npos) << down.second;
+    // Issue 15: the answer said what libpq said (the server's address, "Connection refused");
+    // that goes to the log, the answer is plain.
+    EXPECT_NE(down.second.find("try again shortly"), std::string::npos) << down.second;
+    for (const char* backend : {"127.0.0.1", "onnection", "soci", "postgresql", "libpq"}) {
+      EXPECT_EQ(down.second.find(backend), std::string::npos) << backend << ": " << down.second;
+    }
     EXPECT_EQ(HttpGet(port, "/health").first, 200);
 
     ASSERT_EQ(RunProcess({script, "resume", pg_dir}).exit_code, 0);
@@ -341,6 +347,8 @@ TEST(CliOutageTest, ReadyFollowsAPostgresOutageAndRecovers) {
     for (int i = 0; i < 20 && status != 200; ++i) status = HttpGet(port, "/ready").first;
     EXPECT_EQ(status, 200) << process.Stderr();
     EXPECT_EQ(process.Stop(SIGTERM, 20s), 0);
+    // The operator still learns why.
+    EXPECT_NE(process.Stderr().find("database: "), std::string::npos) << process.Stderr();
   }
   RunProcess({script, "stop", pg_dir});
   std::filesystem::remove_all(dir);

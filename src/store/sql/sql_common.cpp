@@ -2,6 +2,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <optional>
 #include <string>
@@ -48,20 +49,31 @@ Error ToError(const std::exception& e) {
   std::string what = e.what();
   // SOCI appends the statement text; the first line is the database's own message.
   if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
-  switch (Classify(e)) {
+  const SqlFailure failure = Classify(e);
+  // The database's own words (driver function names, addresses, constraint names) are for the
+  // operator's log, never for an API answer: they say how the service is built and where its
+  // database is. Bound values never appear in them (every statement binds its parameters).
+  if (failure == SqlFailure::kOther) {
+    spdlog::error("database error: {}", what);
+  } else {
+    spdlog::warn("database: {}", what);
+  }
+  switch (failure) {
     case SqlFailure::kUnique:
-      return Error::Conflict("already exists: " + what);
+      return Error::Conflict("already exists: a value that must be unique is taken");
     case SqlFailure::kForeignKey:
-      return Error::Conflict("refers to a missing or used row: " + what);
+      return Error::Conflict("refers to a row that does not exist, or is still referred to");
     case SqlFailure::kCheck:
-      return Error::InvalidArgument("", "rejected by the database: " + what);
+      return Error::InvalidArgument("", "a value breaks a rule of the database schema");
     case SqlFailure::kConnection:
     case SqlFailure::kBusy:
-      return Error::Unavailable("database unavailable: " + what);
+      return Error::Unavailable(
+          "the database is unavailable (busy or unreachable); try again shortly (the service log "
+          "says why)");
     case SqlFailure::kOther:
       break;
   }
-  return Error::Internal("database error: " + what);
+  return Error::Internal("database error; see the service log");
 }
 
 }  // namespace avni::store
@@ -124,7 +136,15 @@ Status CheckText(std::string_view field, std::string_view value, std::size_t max
         std::string(field),
         std::string(field) + " must have at most " + std::to_string(max_chars) + " characters"));
   }
-  return {};
+  return CheckNoNul(field, value);
+}
+
+Status CheckNoNul(std::string_view field, std::string_view value) {
+  if (value.find('\0') == std::string_view::npos) return {};
+  // SQLite's text functions and LIKE stop at a NUL, PostgreSQL refuses it: a value holding one
+  // would be stored or compared as something else than was sent.
+  return Fail(Error::InvalidArgument(std::string(field),
+                                     std::string(field) + " must not contain a NUL character"));
 }
 
 Status CheckTenantExists(SqlContext& ctx, TenantId tenant) {
