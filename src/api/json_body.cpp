@@ -1,5 +1,7 @@
 #include "api/json_body.hpp"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 namespace avni::api {
@@ -91,6 +93,7 @@ Result<std::optional<std::string>> JsonBody::OptionalString(std::string_view fie
     return Fail(Bad(Name(field),
                     fmt::format("{} must have at most {} characters", Name(field), max_chars)));
   }
+  if (auto ok = CheckText(Name(field), s, true); !ok) return Fail(ok.error());
   return std::optional<std::string>(s);
 }
 
@@ -113,7 +116,12 @@ Result<std::optional<std::int64_t>> JsonBody::OptionalInt(std::string_view field
     return Fail(Bad(Name(field),
                     fmt::format("{} must be a whole number, not {}", Name(field), TypeName(**v))));
   }
-  return std::optional<std::int64_t>((*v)->get<std::int64_t>());
+  const auto n = Int64Of(**v);
+  if (!n) {
+    return Fail(Bad(Name(field), fmt::format("{} is too large: at most {}", Name(field),
+                                             std::numeric_limits<std::int64_t>::max())));
+  }
+  return std::optional<std::int64_t>(*n);
 }
 
 Result<nlohmann::json> JsonBody::Array(std::string_view field) {
@@ -133,6 +141,31 @@ Status JsonBody::Finish() const {
     }
   }
   return {};
+}
+
+Status CheckText(std::string_view field, std::string_view value, bool multiline) {
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    const bool control = c < 0x20 || c == 0x7F;
+    if (!control || (multiline && (c == '\t' || c == '\n' || c == '\r'))) continue;
+    return Fail(Bad(std::string(field),
+                    fmt::format("{} must not contain control characters: U+{:04X} at byte {}; "
+                                "remove it",
+                                field, c, i)));
+  }
+  return {};
+}
+
+std::optional<std::int64_t> Int64Of(const nlohmann::json& value) {
+  if (value.is_number_unsigned()) {
+    const auto n = value.get<std::uint64_t>();
+    if (n > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return std::nullopt;
+    }
+    return static_cast<std::int64_t>(n);
+  }
+  if (value.is_number_integer()) return value.get<std::int64_t>();
+  return std::nullopt;
 }
 
 std::string Dump(const nlohmann::json& value) {

@@ -24,10 +24,13 @@ class JsonBody {
   static Result<JsonBody> Parse(std::string_view text);
   explicit JsonBody(nlohmann::json object, std::string prefix = "");
 
+  // Strings: at most max_chars characters (code points); control characters refused as
+  // CheckText(multiline = true) says.
   Result<std::string> String(std::string_view field, std::size_t max_chars = 1000);
   Result<std::optional<std::string>> OptionalString(std::string_view field,
                                                     std::size_t max_chars = 1000);
   Result<std::optional<bool>> OptionalBool(std::string_view field);
+  // Errors: invalid_argument for a value that is not a whole number or does not fit in int64.
   Result<std::optional<std::int64_t>> OptionalInt(std::string_view field);
   // The raw value of an array or object field, for callers that read nested bodies.
   Result<nlohmann::json> Array(std::string_view field);
@@ -43,6 +46,17 @@ class JsonBody {
   std::string prefix_;  // "items[2]." for nested bodies, so errors name the full path
   std::set<std::string, std::less<>> read_;
 };
+
+// Refuses control characters in text a caller sends. A NUL ends a string early in SQLite's
+// LIKE (a filter "\u0000zzz" would match everything) and in every C API below us; the other
+// control characters have no place in names, values or filters. `multiline` admits tab, line
+// feed and carriage return (descriptions, config values); filters and names admit none.
+// Errors: invalid_argument naming `field` and the character's position.
+Status CheckText(std::string_view field, std::string_view value, bool multiline);
+
+// An integer of a JSON document as int64, or nullopt when it is not an integer or does not fit
+// (nlohmann/json reads 2^63 and above as unsigned; get<int64_t> would wrap them).
+std::optional<std::int64_t> Int64Of(const nlohmann::json& value);
 
 // Serialises for a response; invalid UTF-8 in stored data is replaced, never a crash.
 std::string Dump(const nlohmann::json& value);

@@ -83,8 +83,10 @@ class RowReader {
   std::optional<int> Int(const char* name) {
     const json* value = Get(name);
     if (value == nullptr) return std::nullopt;
-    if (!value->is_number_integer() || value->get<std::int64_t>() < -1'000'000'000 ||
-        value->get<std::int64_t>() > 1'000'000'000) {
+    // 2^63 and above are unsigned to nlohmann/json; read as int64 they would wrap into range.
+    if (!value->is_number_integer() ||
+        (value->is_number_unsigned() && value->get<std::uint64_t>() > 1'000'000'000) ||
+        value->get<std::int64_t>() < -1'000'000'000 || value->get<std::int64_t>() > 1'000'000'000) {
       Refuse(name, "must be a whole number between -1000000000 and 1000000000");
       return std::nullopt;
     }

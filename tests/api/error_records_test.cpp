@@ -334,7 +334,6 @@ TEST_P(ErrorRecordsApiTest, BadActionBodiesAreRefusedNamingTheFieldAndChangeNoth
       {{{"action", "delete"}, {"ids", {-1}}}, "ids[0]"},
       {{{"action", "delete"}, {"ids", id}}, "ids"},
       {{{"action", "delete"}, {"ids", {id}}, {"all", true}}, "all"},
-      {{{"action", "delete"}, {"filter", {{"entity_type", "Subject"}}}, {"all", true}}, "all"},
       {{{"action", "delete"}, {"filter", "Subject"}}, "filter"},
       {{{"action", "delete"}, {"filter", {{"from", "last week"}}}}, "filter.from"},
       {{{"action", "delete"}, {"filter", {{"disabled", "yes"}}}}, "filter.disabled"},
@@ -352,6 +351,60 @@ TEST_P(ErrorRecordsApiTest, BadActionBodiesAreRefusedNamingTheFieldAndChangeNoth
   EXPECT_EQ(Records("entity_id"), std::vector<std::string>{"s-1"});
   EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM audit_log" + Where()),
             std::vector<std::string>{"0"});
+}
+
+// Issue 15: SQLite's LIKE stops at a NUL, so "\u0000zzz" matched (and deleted) every record.
+TEST_P(ErrorRecordsApiTest, ControlCharactersInAFilterAreRefusedAndNothingIsTouched) {
+  for (int i = 0; i < 3; ++i) RecordError("Subject", "s-" + std::to_string(i), "failed");
+  const std::vector<std::pair<json, std::string>> cases{
+      {{{"text", std::string("\0zzz", 4)}}, "filter.text"},
+      {{{"text", "zz\tz"}}, "filter.text"},
+      {{{"entity_type", std::string("Subject\0", 8)}}, "filter.entity_type"},
+      {{{"error_type", "a\x01"}}, "filter.error_type"},
+  };
+  for (const auto& [filter, field] : cases) {
+    Reply r = Act({{"action", "delete"}, {"filter", filter}});
+    EXPECT_EQ(r.status, 400) << filter.dump() << ": " << r.raw;
+    EXPECT_EQ(Field(r), field) << r.raw;
+    EXPECT_NE(r.body["error"]["message"].get<std::string>().find("control characters"),
+              std::string::npos)
+        << r.raw;
+  }
+  EXPECT_EQ(Records("entity_id").size(), 3u);
+  Reply list = List("?text=%00zzz");
+  EXPECT_EQ(list.status, 400) << list.raw;
+  EXPECT_EQ(Field(list), "text");
+  list = List("?entity_type=Sub%0Aject");
+  EXPECT_EQ(list.status, 400) << list.raw;
+  EXPECT_EQ(Field(list), "entity_type");
+}
+
+// The guard judges what a filter matches, not how it is spelled: an empty text, or a range that
+// covers all time, narrows nothing.
+TEST_P(ErrorRecordsApiTest, AFilterThatMatchesEveryRecordNeedsAll) {
+  for (int i = 0; i < 3; ++i) RecordError("Subject", "s-" + std::to_string(i), "failed");
+  const std::vector<json> everything{
+      {{"text", ""}},
+      {{"from", "1970-01-01"}},
+      {{"entity_type", "Subject"}},
+      {{"text", "FAIL"}},
+  };
+  for (const json& filter : everything) {
+    Reply r = Act({{"action", "delete"}, {"filter", filter}});
+    EXPECT_EQ(r.status, 400) << filter.dump() << ": " << r.raw;
+    EXPECT_EQ(Field(r), "filter") << r.raw;
+    EXPECT_NE(r.raw.find("every error record of the tenant (3)"), std::string::npos) << r.raw;
+  }
+  EXPECT_EQ(Records("entity_id").size(), 3u);
+  // A filter that leaves some out acts without all; with all: true one that matches all does.
+  RecordError("Encounter", "e-1", "failed");
+  Reply r = Act({{"action", "disable"}, {"filter", {{"entity_type", "Subject"}}}});
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["affected"], 3);
+  r = Act({{"action", "delete"}, {"filter", {{"text", ""}}}, {"all", true}});
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["affected"], 4);
+  EXPECT_EQ(Records("entity_id").size(), 0u);
 }
 
 TEST_P(ErrorRecordsApiTest, ViewersReadButMayNotAct) {

@@ -2,6 +2,7 @@
 // transaction, and every error record reclassified by it.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -154,6 +155,9 @@ TEST_P(ErrorTypesApiTest, BadBodiesAreRefusedNamingTheFieldAndWriteNothing) {
   extra["colour"] = "red";
   json empty_uuid = Item("X", "EQUALS", "x", 1);
   empty_uuid["uuid"] = "";
+  // 2^64 - 1 was read as -1 and stored.
+  json huge_priority = Item("X", "EQUALS", "x", 1);
+  huge_priority["priority"] = std::numeric_limits<std::uint64_t>::max();
   struct Case {
     json items;
     std::string field;
@@ -168,6 +172,7 @@ TEST_P(ErrorTypesApiTest, BadBodiesAreRefusedNamingTheFieldAndWriteNothing) {
       {{Item("unclassified", "EQUALS", "x", 1)}, "error_types[0].name"},
       {{Item("X", "EQUALS", "", 1)}, "error_types[0].value"},
       {{no_priority}, "error_types[0].priority"},
+      {{huge_priority}, "error_types[0].priority"},
       {{extra}, "error_types[0].colour"},
       {{empty_uuid}, "error_types[0].uuid"},
       {{"X"}, "error_types[0]"},

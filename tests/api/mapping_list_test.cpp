@@ -167,6 +167,11 @@ TEST_P(MappingListApiTest, BadFiltersAreRefusedNamingTheParameter) {
       {"q=" + std::string(1001, 'q'), "q"},
       {"avni_value=%FF", "avni_value"},
       {"q=%C3", "q"},
+      // Issue 15: SQLite's LIKE stops at a NUL, so this listed every mapping.
+      {"q=%00zzz", "q"},
+      {"avni_value=weight%00", "avni_value"},
+      {"int_system_value=%1Bx", "int_system_value"},
+      {"group=Obs%0Aervation", "group"},
   };
   for (const auto& [query, field] : cases) {
     Reply r = Call("GET", Path("?" + query), std::nullopt, token_);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 
 #include "mapping/bundle_fixture.hpp"
@@ -214,13 +215,16 @@ TEST_P(BundleTest, BadJsonAndBadPropertiesNameTheFileAndField) {
       .Config("u", "avni_user", "ana")
       .Config("u2", "avni_user", "bob");
   bad.mappings[1]["voided"] = "no";
+  bad.ErrorType("5d0f6c52-4b8e-4b9a-9d36-9e2f1f0b7a11", "Huge", "EQUALS", "y");
+  // 2^64 - 1 was read as -1 and stored.
+  bad.error_types[1]["priority"] = std::numeric_limits<std::uint64_t>::max();
   report = Import(a_, bad.Zip());
   std::vector<std::string> fields;
   for (const auto& e : report.errors) fields.push_back(e.file + e.field);
   EXPECT_EQ(fields, (std::vector<std::string>{
                         "mappingMetadata.json[0].dataTypeHint", "mappingMetadata.json[1].avniValue",
                         "mappingMetadata.json[1].voided", "errorTypes.json[0].comparisonOperator",
-                        "integrationSystemConfigs.json[1].key"}))
+                        "errorTypes.json[1].priority", "integrationSystemConfigs.json[1].key"}))
       << Errors(report);
   ASSERT_FALSE(report.errors.empty());
   EXPECT_NE(report.errors[0].message.find("\"Datetime\"; it must be one of Coded, Date, "),

@@ -197,6 +197,20 @@ TEST_P(ErrorRecordFilterTest, MoreThanAThousandIdsAreRefusedNamingIds) {
   EXPECT_EQ(Raw("SELECT COUNT(*) FROM error_records WHERE processing_disabled = FALSE"), "1");
 }
 
+// SQLite's LIKE stops at a NUL: "\0zzz" would be "" and delete every record of the tenant.
+TEST_P(ErrorRecordFilterTest, ANulInTheTextIsRefusedAndNothingChanges) {
+  const TenantId a = MakeTenant("A");
+  Record(a, "Subject", "s1", "bad");
+  ErrorRecordFilter f;
+  f.text = std::string("\0zzz", 4);
+  auto deleted = Errors(a, [&](ErrorRepo& r) { return r.DeleteWhere(f); });
+  ASSERT_FALSE(deleted.has_value());
+  EXPECT_EQ(deleted.error().field, "text");
+  auto listed = Errors(a, [&](ErrorRepo& r) { return r.List(f); });
+  EXPECT_FALSE(listed.has_value());
+  EXPECT_EQ(Raw("SELECT COUNT(*) FROM error_records"), "1");
+}
+
 TEST_P(ErrorRecordFilterTest, ListDetailedShowsTypeLatestLogEntryAndOccurrences) {
   const TenantId a = MakeTenant("A");
   const RowId terminal = MakeType(a, "Voided in Avni", FollowUpStep::kTerminal);

@@ -123,6 +123,21 @@ TEST_P(MappingFilterTest, QTreatsPercentUnderscoreAndBackslashLiterally) {
   EXPECT_EQ(Count(MappingFilter{}), 4);
 }
 
+// SQLite's LIKE stops at a NUL: "\0zzz" would be "" and match every mapping.
+TEST_P(MappingFilterTest, ANulInAFilterIsRefusedNamingIt) {
+  Make("Weight", "5089AAAA");
+  const auto field = [&](const MappingFilter& f) {
+    auto rows = store_->Read([&](Tx& tx) { return tx.tenant(a_).mappings().List(f); });
+    auto n = store_->Read([&](Tx& tx) { return tx.tenant(a_).mappings().Count(f); });
+    EXPECT_FALSE(n.has_value());
+    return rows ? std::string("listed") : rows.error().field;
+  };
+  EXPECT_EQ(field(Q(std::string("\0zzz", 4))), "q");
+  MappingFilter f;
+  f.avni_value = std::string("Weight\0", 7);
+  EXPECT_EQ(field(f), "avni_value");
+}
+
 TEST_P(MappingFilterTest, QMatchesNonAsciiTextOfTheSameCase) {
   // Non-ASCII case folding differs by backend (SQLite's lower() folds ASCII only), so only
   // the same-case match is part of the contract.

@@ -93,7 +93,12 @@ inline Result<FilterSpec> FilterFromBody(nlohmann::json object) {
                               object.type_name())));
   }
   if (object.contains("error_type") && object["error_type"].is_number_integer()) {
-    object["error_type"] = std::to_string(object["error_type"].get<std::int64_t>());
+    const auto id = Int64Of(object["error_type"]);
+    if (!id) {
+      return Fail(Error::InvalidArgument(
+          "filter.error_type", "filter.error_type is not the id of an error type: too large"));
+    }
+    object["error_type"] = std::to_string(*id);
   }
   JsonBody body(std::move(object), f.prefix);
   auto entity_type = body.OptionalString("entity_type", kMaxEntityType);
@@ -109,6 +114,13 @@ inline Result<FilterSpec> FilterFromBody(nlohmann::json object) {
   auto disabled = body.OptionalBool("disabled");
   if (!disabled) return Fail(disabled.error());
   if (auto done = body.Finish(); !done) return Fail(done.error());
+  // Filters are single lines: no tab or line break either.
+  for (const auto& [name, value] :
+       {std::pair{"entity_type", &*entity_type}, std::pair{"error_type", &*error_type},
+        std::pair{"text", &*text}}) {
+    if (!*value) continue;
+    if (auto ok = CheckText(f.prefix + name, **value, false); !ok) return Fail(ok.error());
+  }
   f.entity_type = std::move(*entity_type);
   f.error_type = std::move(*error_type);
   f.text = std::move(*text);

@@ -145,12 +145,14 @@ Result<Response> GetErrorRecord(Services& services, Request& request) {
   return JsonResponse(200, out);
 }
 
-// A bulk action as asked: over ids, or over a filter (the empty filter only with all: true).
+// A bulk action as asked: over ids, or over a filter. A filter that matches every error record
+// of the tenant (the empty one, and any other that happens to) needs all: true.
 struct Action {
   std::string name;
   std::vector<RowId> ids;
   std::optional<FilterSpec> filter;
-  json audit;  // what the audit entry says was asked
+  bool all = false;  // the caller knows the filter may match every record
+  json audit;        // what the audit entry says was asked
 };
 
 Result<std::vector<RowId>> ReadIds(const json& ids) {
@@ -163,12 +165,13 @@ Result<std::vector<RowId>> ReadIds(const json& ids) {
   }
   std::set<RowId> unique;
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (!ids[i].is_number_integer() || ids[i].get<std::int64_t>() <= 0) {
+    const auto id = Int64Of(ids[i]);
+    if (!id || *id <= 0) {
       return Fail(Error::InvalidArgument(
           fmt::format("ids[{}]", i),
           fmt::format("ids[{}] must be a numeric error record id, not {}", i, ids[i].dump())));
     }
-    unique.insert(ids[i].get<RowId>());
+    unique.insert(*id);
   }
   return std::vector<RowId>(unique.begin(), unique.end());
 }
@@ -222,20 +225,34 @@ Result<Action> ReadAction(const Request& request) {
   }
   auto spec = error_filter::FilterFromBody(*filter);
   if (!spec) return Fail(spec.error());
-  if (spec->empty() && !all->value_or(false)) {
+  a.all = all->value_or(false);
+  if (spec->empty() && !a.all) {
     return Fail(Error::InvalidArgument(
         "filter",
         "an empty filter means every error record of the tenant; to mean that, send "
         "\"all\": true with it"));
   }
-  if (!spec->empty() && all->value_or(false)) {
-    return Fail(Error::InvalidArgument(
-        "all", "all goes with an empty filter only; leave it out when the filter narrows"));
-  }
   a.filter = std::move(*spec);
   a.audit["filter"] = *filter;
-  if (a.filter->empty()) a.audit["all"] = true;
+  if (a.all) a.audit["all"] = true;
   return a;
+}
+
+// A filter is judged by what it matches, not by how it is written: {"text": ""} or a date
+// range from 1970 narrows nothing. Errors: invalid_argument naming filter when it matches every
+// record of the tenant and the caller did not say all: true.
+Status CheckNarrows(store::ErrorRepo& repo, const Action& action,
+                    const store::ErrorRecordFilter& filter) {
+  if (action.all || !action.filter) return {};
+  auto matching = repo.Count(filter);
+  if (!matching) return Fail(matching.error());
+  auto total = repo.Count(store::ErrorRecordFilter{});
+  if (!total) return Fail(total.error());
+  if (*total == 0 || *matching < *total) return {};
+  return Fail(Error::InvalidArgument(
+      "filter", fmt::format("this filter matches every error record of the tenant ({}); to {} "
+                            "all of them, send \"all\": true with it",
+                            *total, action.name)));
 }
 
 // Ids of another tenant are part of no filter of this one: they affect nothing.
@@ -250,6 +267,7 @@ Result<Response> ActOnErrorRecords(Services& services, Request& request) {
       auto resolved = error_filter::Resolve(repo, *action->filter);
       if (!resolved) return Fail(resolved.error());
       filter = std::move(*resolved);
+      if (auto ok = CheckNarrows(repo, *action, filter); !ok) return Fail(ok.error());
     } else {
       filter.ids = action->ids;
     }

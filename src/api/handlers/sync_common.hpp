@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "api/json_body.hpp"
 #include "api/route.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
@@ -80,7 +81,8 @@ inline Result<Timestamp> ParseIsoTime(std::string_view text, const std::string& 
          std::chrono::seconds(s) + std::chrono::milliseconds(ms);
 }
 
-// A text query parameter: valid UTF-8 of at most max_chars characters; nullopt when absent.
+// A text query parameter: valid UTF-8 of at most max_chars characters and no control
+// characters; nullopt when absent.
 inline Result<std::optional<std::string>> QueryString(const Request& request,
                                                       const std::string& name,
                                                       std::size_t max_chars) {
@@ -97,6 +99,7 @@ inline Result<std::optional<std::string>> QueryString(const Request& request,
     return Fail(Error::InvalidArgument(
         name, fmt::format("{} must have at most {} characters", name, max_chars)));
   }
+  if (auto ok = CheckText(name, *value, false); !ok) return Fail(ok.error());
   return value;
 }
 

@@ -106,6 +106,10 @@ inline Status CheckFilter(const ErrorRecordFilter& f) {
                            "filter",
                            kMaxIds, f.ids.size())));
   }
+  if (f.text) {
+    if (auto ok = CheckNoNul("text", *f.text); !ok) return ok;
+  }
+  if (f.entity_type) return CheckNoNul("entity_type", *f.entity_type);
   return {};
 }
 

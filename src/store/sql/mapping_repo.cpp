@@ -271,6 +271,15 @@ class FilterClause {
 // Text is compared by code point (PostgreSQL's "C" collation, SQLite's default BINARY) after
 // lower(), then as it is: one order on both backends whatever the database's locale, except
 // that PostgreSQL's lower() also folds non-ASCII letters and SQLite's does not.
+Status CheckFilterText(const MappingFilter& f) {
+  for (const auto& [field, value] : {std::pair{"q", &f.q}, std::pair{"avni_value", &f.avni_value},
+                                     std::pair{"int_system_value", &f.int_system_value}}) {
+    if (!*value) continue;
+    if (auto ok = CheckNoNul(field, **value); !ok) return ok;
+  }
+  return {};
+}
+
 std::string OrderBy(Backend backend, const MappingFilter& f) {
   const char* collate = backend == Backend::kPostgres ? " COLLATE \"C\"" : "";
   const char* dir = f.descending ? " DESC" : "";
@@ -309,6 +318,7 @@ Result<std::vector<Mapping>> MappingRepo::List(const MappingFilter& filter) {
   if (filter.offset < 0) {
     return Fail(Error::InvalidArgument("offset", "offset must not be negative"));
   }
+  if (auto ok = CheckFilterText(filter); !ok) return Fail(ok.error());
   FilterClause where(tenant_, filter);
   int limit = filter.limit, offset = filter.offset;
   MappingRow row;
@@ -331,6 +341,7 @@ Result<std::vector<Mapping>> MappingRepo::List(const MappingFilter& filter) {
 }
 
 Result<std::int64_t> MappingRepo::Count(const MappingFilter& filter) {
+  if (auto ok = CheckFilterText(filter); !ok) return Fail(ok.error());
   FilterClause where(tenant_, filter);
   long long count = 0;
   soci::statement st(ctx_.sql);

@@ -134,6 +134,11 @@ Status CheckText(std::string_view field, std::string_view value, std::size_t max
 Status CheckTenantExists(SqlContext& ctx, TenantId tenant);
 Status CheckUserExists(SqlContext& ctx, RowId user_id);
 
+// Errors: invalid_argument naming `field` when `value` holds a NUL character. Every filter
+// text passes here before it becomes a bound parameter: SQLite's LIKE stops at a NUL, so
+// "\0zzz" would otherwise match every row.
+Status CheckNoNul(std::string_view field, std::string_view value);
+
 // `text` as a LIKE pattern (with ESCAPE '\\') that matches it anywhere, every character
 // literal: a backslash, '%' and '_' each get a backslash in front. For "contains" filters.
 std::string ContainsPattern(std::string_view text);
