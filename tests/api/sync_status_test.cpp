@@ -15,8 +15,6 @@ using nlohmann::json;
 using std::chrono::seconds;
 using V = std::vector<std::string>;
 
-std::string Field(const Reply& r) { return r.body["error"]["details"].value("field", ""); }
-
 class SyncStatusApiTest : public SyncApiTest {
  protected:
   void PutStatus(const SyncStatus& s, std::optional<TenantId> tenant = std::nullopt) {
@@ -185,11 +183,11 @@ TEST_P(SyncStatusApiTest, BadBodiesAreRefusedNamingTheFieldAndWriteNothing) {
   for (const Case& c : cases) {
     Reply r = Put("Subject", c.body);
     EXPECT_EQ(r.status, 400) << c.body.dump() << ": " << r.raw;
-    EXPECT_EQ(Field(r), c.field) << c.body.dump() << ": " << r.raw;
+    EXPECT_EQ(r.error_field(), c.field) << c.body.dump() << ": " << r.raw;
   }
   Reply long_type = Put(std::string(201, 'x'), {{"read_upto_numeric", 5}});
   EXPECT_EQ(long_type.status, 400);
-  EXPECT_EQ(Field(long_type), "entity_type");
+  EXPECT_EQ(long_type.error_field(), "entity_type");
   EXPECT_EQ(Cursors(), V{"Subject=-//100/-"});
   EXPECT_EQ(AuditActions(), V{});
 }

@@ -11,6 +11,11 @@ std::string Reply::error_code() const {
   return body["error"].value("code", "");
 }
 
+std::string Reply::error_field() const {
+  return body.is_object() ? body.value(nlohmann::json::json_pointer("/error/details/field"), "")
+                          : "";
+}
+
 void ApiTest::SetUp() {
   StoreTest::SetUp();
   if (IsSkipped() || HasFatalFailure()) return;

@@ -22,8 +22,9 @@ struct Reply {
   std::string raw;
   std::multimap<std::string, std::string> headers;
 
-  // The "code" of an error body ("" when there is none).
+  // The "code" and the "details.field" of an error body ("" when there is none).
   std::string error_code() const;
+  std::string error_field() const;
 };
 
 // Base of the API tests: a real HttpServer on a free loopback port, over a fresh database of
