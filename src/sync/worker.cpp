@@ -60,9 +60,7 @@ Result<bool> Worker::Begin() {
     return tx.tenant(tenant_).errors().ListTypes();
   });
   if (!types) return Fail(types.error());
-  auto classifier = ErrorClassifier::Make(std::move(*types));
-  if (!classifier) return Fail(classifier.error());
-  classifier_ = std::move(*classifier);
+  classifier_ = ErrorClassifier::Make(std::move(*types));
   return true;
 }
 

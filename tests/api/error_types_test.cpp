@@ -188,6 +188,36 @@ TEST_P(ErrorTypesApiTest, BadBodiesAreRefusedNamingTheFieldAndWriteNothing) {
   EXPECT_EQ(AuditOf("error_types.replace"), V{});
 }
 
+TEST_P(ErrorTypesApiTest, PatternsOverTheBoundOrThatRe2RefusesAreRefusedWithTheReason) {
+  struct Case {
+    json items;
+    std::string field, says;
+  };
+  const std::vector<Case> cases{
+      {{Item("Long", "MATCHES", std::string(1001, 'a'), 1)},
+       "error_types[0].value",
+       "error_types[0].value has 1001 characters; a MATCHES pattern may have at most 1000"},
+      {{Item("X", "EQUALS", "x", 1), Item("Backreference", "MATCHES", R"((a)\1)", 2)},
+       "error_types[1].value",
+       "error_types[1].value is not a pattern MATCHES accepts: invalid escape sequence: \\1"},
+      {{Item("Lookahead", "MATCHES", "(?=x)x", 1)},
+       "error_types[0].value",
+       "no backreferences (\\1) or lookaround"},
+      {{Item("Huge", "CONTAINS", std::string(5000, 'c'), 1)},
+       "error_types[0].value",
+       "only the first 4096 bytes of an error message are classified"},
+  };
+  for (const Case& c : cases) {
+    Reply r = Put(c.items);
+    EXPECT_EQ(r.status, 400) << r.raw.substr(0, 300);
+    EXPECT_EQ(Field(r), c.field) << r.raw.substr(0, 300);
+    EXPECT_NE(r.body["error"].value("message", "").find(c.says), std::string::npos)
+        << r.raw.substr(0, 300);
+  }
+  EXPECT_EQ(StoredTypes(), V{});
+  EXPECT_EQ(AuditOf("error_types.replace"), V{});
+}
+
 TEST_P(ErrorTypesApiTest, OnlyAdminsReplaceTheTypes) {
   MakeType("Kept", ErrorOperator::kContains, "k", 1);
   EXPECT_EQ(Call("GET", Path("/error-types"), std::nullopt, viewer_token_).status, 200);

@@ -15,6 +15,7 @@
 #include "api/handlers/common.hpp"
 #include "api/json_body.hpp"
 #include "api/routes.hpp"
+#include "domain/error_rule.hpp"
 #include "store/store.hpp"
 #include "sync/error_classifier.hpp"
 
@@ -26,7 +27,7 @@ using nlohmann::json;
 constexpr std::size_t kMaxTypes = 500;
 constexpr std::size_t kMaxName = 200;  // the store's limits
 constexpr std::size_t kMaxUuid = 100;
-constexpr std::size_t kMaxValue = 10'000;
+constexpr std::size_t kMaxValue = 10'000;  // read at most; CheckErrorRule bounds it by operator
 constexpr std::int64_t kMaxPriority = 1'000'000'000;
 constexpr int kBatch = 1000;  // error records reclassified per query
 
@@ -129,13 +130,7 @@ Result<ErrorType> ReadType(const json& item, std::size_t i) {
   // Read and ignored, so that the items of a GET can be sent back as they are.
   if (auto id = fields.OptionalInt("id"); !id) return Fail(id.error());
   if (auto done = fields.Finish(); !done) return Fail(done.error());
-  if (t.op == ErrorOperator::kMatches) {
-    if (auto compiled = sync::ErrorClassifier::Make({t}); !compiled) {
-      Error e = compiled.error();
-      e.field = prefix + "value";
-      return Fail(std::move(e));
-    }
-  }
+  if (auto ok = CheckErrorRule(t.op, t.value, prefix + "value"); !ok) return Fail(ok.error());
   return t;
 }
 
@@ -213,8 +208,7 @@ bool SameRule(const ErrorType& a, const ErrorType& b) {
 Result<std::int64_t> Reclassify(store::ErrorRepo& repo, const std::set<RowId>& detached) {
   auto types = repo.ListTypes();
   if (!types) return Fail(types.error());
-  auto classifier = sync::ErrorClassifier::Make(*types);
-  if (!classifier) return Fail(classifier.error());
+  const auto classifier = sync::ErrorClassifier::Make(*types);
   std::int64_t changed = 0;
   for (int offset = 0;; offset += kBatch) {
     store::ErrorRecordFilter page;
@@ -223,7 +217,7 @@ Result<std::int64_t> Reclassify(store::ErrorRepo& repo, const std::set<RowId>& d
     auto batch = repo.ListDetailed(page);
     if (!batch) return Fail(batch.error());
     for (const auto& d : *batch) {
-      const ErrorType* match = classifier->Match(d.message);
+      const ErrorType* match = classifier.Match(d.message);
       const std::optional<RowId> next = match ? std::optional<RowId>(match->id) : std::nullopt;
       if (next != d.record.error_type_id) {
         if (auto ok = repo.SetType(d.record.id, next); !ok) return Fail(ok.error());
