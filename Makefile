@@ -43,7 +43,8 @@ test: build-test
 # Figures on this machine, release build, on SQLite and on a throwaway PostgreSQL.
 bench: build
 	@ninja -C $(RELEASE_DIR) -j $(JOBS) api_latency mapping_lookup mapping_import sync_engine \
-	  scheduler_idle avni_client
+	  scheduler_idle avni_client error_classifier
+	@$(RELEASE_DIR)/bench/error_classifier
 	@$(RELEASE_DIR)/bench/avni_client
 	@$(RELEASE_DIR)/bench/api_latency
 	@$(RELEASE_DIR)/bench/mapping_lookup

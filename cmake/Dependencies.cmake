@@ -9,6 +9,8 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+# MATCHES error types: regular expressions searched in linear time, whatever the pattern.
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 find_package(PostgreSQL REQUIRED)
 
 # Debian ships SOCI without a CMake package; its headers need Boost's headers and libpq's.

@@ -42,6 +42,11 @@
 //   - all five files are required; other entries are ignored, as are unknown properties;
 //   - groups, types, mappings and error types upsert by uuid; configs by key (their uuid is
 //     ignored). A mapping's group and type are found by uuid in the bundle or the tenant;
+//   - an error type's comparisonValue is checked as the error-types API checks it
+//     (domain/error_rule.hpp: MATCHES is RE2 syntax of at most 1,000 characters, EQUALS and
+//     CONTAINS at most 4,096 bytes), so a Java pattern that RE2 refuses (lookaround,
+//     backreferences) refuses the bundle, naming it ("errorTypes.json[3].comparisonValue");
+//     a voided row is not judged. An import does not reclassify error records;
 //   - "about" absent or null keeps the stored text; "dataTypeHint" absent or null means NA;
 //     "priority" absent keeps the stored priority (0 for a new error type);
 //   - this schema has no voided state for groups, types or error types: a voided group or type

@@ -95,6 +95,8 @@ bool SameType(const ErrorType& a, const ErrorType& b) {
 // schema cannot hold them voided.
 Status ApplyErrorTypes(store::ErrorRepo repo, const std::vector<BundleErrorTypeRow>& rows,
                        BundleFileCounts& counts, std::vector<BundleProblem>& problems) {
+  // A reclassification under way sees the change and stops (sync/reclassify.hpp).
+  if (auto locked = repo.LockTypes(); !locked) return Fail(locked.error());
   auto stored = repo.ListTypes();
   if (!stored) return Fail(stored.error());
   std::map<std::string, const ErrorType*> by_uuid;

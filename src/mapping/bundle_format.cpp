@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "domain/error_rule.hpp"
+
 namespace avni::mapping {
 namespace {
 
@@ -114,6 +116,14 @@ class RowReader {
     std::string message = fmt::format("{}{} {}", file_, field, what);
     AddProblem(problems_, {std::string(file_), std::move(field), std::move(message)});
   }
+  // The same for a check made elsewhere, whose message already names Path(name).
+  void Refuse(const char* name, const Error& refused) {
+    ok_ = false;
+    AddProblem(problems_,
+               {std::string(file_), fmt::format("[{}].{}", index_, name), refused.message});
+  }
+  // A property as problems name it: "errorTypes.json[3].comparisonValue".
+  std::string Path(const char* name) const { return fmt::format("{}[{}].{}", file_, index_, name); }
 
   bool ok() const { return ok_; }
   std::size_t index() const { return index_; }
@@ -256,6 +266,13 @@ std::vector<BundleErrorTypeRow> ParseErrorTypes(const std::map<std::string, std:
     row.voided = r.Flag("voided");
     if (r.ok()) uuids.Check(r, row.uuid);
     if (r.ok()) names.Check(r, row.name);
+    // The rules the error-types API stores, checked by the same function. A voided row is
+    // skipped on import, so its value does not matter.
+    if (r.ok() && !row.voided) {
+      if (auto ok = CheckErrorRule(row.op, row.value, r.Path("comparisonValue")); !ok) {
+        r.Refuse("comparisonValue", ok.error());
+      }
+    }
     return row;
   });
 }

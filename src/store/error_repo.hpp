@@ -48,6 +48,14 @@ struct ErrorRecordDetail {
   std::int64_t occurrences = 0;                          // sum of the log entries' counts
 };
 
+// What reclassification reads of an error record: its type and the part of its latest log
+// entry's message that is classified (the first kClassifiedBytes characters or fewer).
+struct ErrorRecordMessage {
+  RowId id = 0;
+  std::optional<RowId> error_type_id;
+  std::string message;
+};
+
 // A tenant's error types, error records and their logs.
 class ErrorRepo {
  public:
@@ -62,6 +70,12 @@ class ErrorRepo {
   Result<std::vector<ErrorType>> ListTypes();
   // Errors: conflict while error records or log entries refer to the type.
   Status DeleteType(RowId id);
+  // Held until the transaction ends: serializes every change of the tenant's error types with
+  // the writes of a reclassification, which check under it that the types they classified
+  // against are still the tenant's. PostgreSQL: a lock on the tenant's row (FOR NO KEY UPDATE,
+  // which inserts referring to the tenant do not wait for); SQLite: nothing to do, its write
+  // transactions are serialized already.
+  Status LockTypes();
 
   // Records a failure: creates the entity's error record or updates it (last seen, error type,
   // next attempt), and appends a log entry, unless the latest entry has the same message and
@@ -85,7 +99,15 @@ class ErrorRepo {
   Result<std::int64_t> ScheduleNowWhere(const ErrorRecordFilter& filter);
   Result<std::int64_t> DeleteWhere(const ErrorRecordFilter& filter);
 
-  // Reclassification after the tenant's error types changed. SetType sets a record's type
+  // Reclassification after the tenant's error types changed, in keyset pages: the records of
+  // id greater than `after_id`, by id, at most `limit` (1-10000). ListMessagesAfter reads
+  // only, so it runs in a read transaction that writers do not wait for.
+  Result<std::vector<ErrorRecordMessage>> ListMessagesAfter(RowId after_id, int limit);
+  // Sets the type of the listed records (at most 1000; nullopt: unclassified) in one
+  // statement; records that are gone are passed over. Returns how many records it set.
+  // Errors: not_found for a type that is not the tenant's.
+  Result<std::int64_t> SetTypes(const std::vector<RowId>& ids, std::optional<RowId> error_type_id);
+  // SetType sets a record's type
   // (nullopt: unclassified); DetachType unlinks a type from every record and log entry so
   // that it can be deleted. Errors: not_found (record or type).
   Status SetType(RowId id, std::optional<RowId> error_type_id);

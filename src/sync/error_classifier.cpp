@@ -1,10 +1,12 @@
 #include "sync/error_classifier.hpp"
 
-#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <regex>
+#include <optional>
 #include <string>
+
+#include "domain/error_rule.hpp"
 
 namespace avni::sync {
 namespace {
@@ -21,8 +23,9 @@ std::string Lowered(std::string_view text) {
 
 struct ErrorClassifier::Rules {
   std::vector<ErrorType> types;
-  std::vector<std::optional<std::regex>> patterns;  // parallel to types; set for MATCHES
-  std::vector<std::string> lowered;                 // parallel to types: value in lower case
+  // Parallel to types: the compiled pattern of a MATCHES rule (none: skipped, matches nothing).
+  std::vector<std::optional<ErrorPattern>> patterns;
+  std::vector<std::string> lowered;  // parallel to types: value in lower case
 };
 
 ErrorClassifier::ErrorClassifier() : rules_(std::make_unique<Rules>()) {}
@@ -30,36 +33,37 @@ ErrorClassifier::~ErrorClassifier() = default;
 ErrorClassifier::ErrorClassifier(ErrorClassifier&&) noexcept = default;
 ErrorClassifier& ErrorClassifier::operator=(ErrorClassifier&&) noexcept = default;
 
-Result<ErrorClassifier> ErrorClassifier::Make(std::vector<ErrorType> types) {
+ErrorClassifier ErrorClassifier::Make(std::vector<ErrorType> types) {
   // The store lists types in this order already; sorting here keeps the promise for callers
-  // that build the list themselves (the error-types API before it saves).
+  // that build the list themselves.
   std::stable_sort(types.begin(), types.end(), [](const ErrorType& a, const ErrorType& b) {
     return a.priority != b.priority ? a.priority < b.priority : a.id < b.id;
   });
   ErrorClassifier out;
-  for (std::size_t i = 0; i < types.size(); ++i) {
-    std::optional<std::regex> pattern;
-    if (types[i].op == ErrorOperator::kMatches) {
-      try {
-        pattern.emplace(types[i].value,
-                        std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
-      } catch (const std::regex_error& e) {
-        return Fail(Error::InvalidArgument(
-            fmt::format("error_types[{}].value", i),
-            fmt::format("error type '{}': '{}' is not a regular expression ({}); write it in "
-                        "ECMAScript syntax, e.g. 'Concept .* not found'",
-                        types[i].name, types[i].value, e.what())));
+  for (const ErrorType& type : types) {
+    std::optional<ErrorPattern> pattern;
+    if (type.op == ErrorOperator::kMatches) {
+      auto compiled = ErrorPattern::Compile(type.value);
+      if (compiled) {
+        pattern.emplace(std::move(*compiled));
+      } else {
+        spdlog::warn(
+            "tenant {}: error type '{}' (id {}) matches nothing: RE2 refuses its MATCHES "
+            "pattern ({}); rewrite it in RE2 syntax through PUT /api/v1/tenants/{}/error-types",
+            type.tenant_id.value, type.name, type.id, compiled.error().message,
+            type.tenant_id.value);
       }
     }
     out.rules_->patterns.push_back(std::move(pattern));
-    out.rules_->lowered.push_back(Lowered(types[i].value));
+    out.rules_->lowered.push_back(type.op == ErrorOperator::kMatches ? "" : Lowered(type.value));
   }
   out.rules_->types = std::move(types);
   return out;
 }
 
 const ErrorType* ErrorClassifier::Match(std::string_view message) const {
-  const std::string lowered = Lowered(message);
+  const std::string_view part = ClassifiedPart(message);
+  const std::string lowered = Lowered(part);
   for (std::size_t i = 0; i < rules_->types.size(); ++i) {
     const ErrorType& type = rules_->types[i];
     switch (type.op) {
@@ -70,16 +74,11 @@ const ErrorType* ErrorClassifier::Match(std::string_view message) const {
         if (lowered.find(rules_->lowered[i]) != std::string::npos) return &type;
         break;
       case ErrorOperator::kMatches:
-        if (std::regex_search(message.begin(), message.end(), *rules_->patterns[i])) return &type;
+        if (rules_->patterns[i] && rules_->patterns[i]->Search(part)) return &type;
         break;
     }
   }
   return nullptr;
-}
-
-bool ErrorClassifier::IsTerminal(std::string_view message) const {
-  const ErrorType* type = Match(message);
-  return type != nullptr && type->follow_up_step == FollowUpStep::kTerminal;
 }
 
 }  // namespace avni::sync

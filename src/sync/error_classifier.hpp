@@ -1,11 +1,9 @@
 #pragma once
 
 #include <memory>
-#include <optional>
 #include <string_view>
 #include <vector>
 
-#include "common/error.hpp"
 #include "domain/error_record.hpp"
 
 namespace avni::sync {
@@ -14,14 +12,19 @@ namespace avni::sync {
 // rule matches wins; no match is the default type ("Unclassified", follow-up Process). The
 // same message and types always give the same answer.
 //
-// EQUALS and CONTAINS ignore case (ASCII), as the Java service's did; MATCHES rules are
-// regular expressions (ECMAScript syntax, case-insensitive, searched anywhere in the message),
-// compiled once: build a classifier once per run.
+// Every rule sees only the first kClassifiedBytes of a message (domain/error_rule.hpp), so one
+// Match costs time linear in that and in the rules, whatever they are. EQUALS and CONTAINS
+// ignore case (ASCII), as the Java service's did; MATCHES rules are RE2 patterns (ErrorPattern:
+// case-insensitive, searched anywhere), compiled once: build a classifier once per run.
+//
+// A stored MATCHES rule that RE2 refuses (saved before patterns were checked when stored)
+// matches nothing: Make skips it and logs one warning per skipped rule, so that one bad rule
+// neither stops the tenant's runs nor floods the log.
+//
+// Immutable once made: Match may be called from several threads at once.
 class ErrorClassifier {
  public:
-  // Errors: invalid_argument naming "error_types[i].value" when a MATCHES rule does not
-  // compile.
-  static Result<ErrorClassifier> Make(std::vector<ErrorType> types);
+  static ErrorClassifier Make(std::vector<ErrorType> types);
 
   ErrorClassifier();
   ~ErrorClassifier();
@@ -30,8 +33,6 @@ class ErrorClassifier {
 
   // The matching type, or null for the default type.
   const ErrorType* Match(std::string_view message) const;
-  // Terminal errors are never retried.
-  bool IsTerminal(std::string_view message) const;
 
  private:
   struct Rules;

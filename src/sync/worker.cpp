@@ -60,9 +60,7 @@ Result<bool> Worker::Begin() {
     return tx.tenant(tenant_).errors().ListTypes();
   });
   if (!types) return Fail(types.error());
-  auto classifier = ErrorClassifier::Make(std::move(*types));
-  if (!classifier) return Fail(classifier.error());
-  classifier_ = std::move(*classifier);
+  classifier_ = ErrorClassifier::Make(std::move(*types));
   return true;
 }
 
@@ -82,7 +80,10 @@ Status Worker::LoadLinks(const std::vector<SourceRecord>& records) {
 std::string Worker::Park(PageWork& work, const SourceRecord& record, const Error& error,
                          std::optional<RowId> error_record_id, int attempts) {
   std::string body = record.body.substr(0, options_.max_error_body);
-  work.parked.push_back({record.id, error.message, std::move(body), error_record_id, attempts});
+  const ErrorType* type = classifier_.Match(error.message);
+  work.parked.push_back({record.id, error.message, std::move(body),
+                         type != nullptr ? std::optional<RowId>(type->id) : std::nullopt,
+                         NextAttempt(type, attempts), error_record_id});
   ++work.counts.failed;
   return error.message;
 }
@@ -134,8 +135,8 @@ Status Worker::Process(const SourceRecord& record, PageWork& work,
   return {};
 }
 
-std::optional<Timestamp> Worker::NextAttempt(const std::string& message, int attempts) const {
-  if (classifier_.IsTerminal(message)) return std::nullopt;
+std::optional<Timestamp> Worker::NextAttempt(const ErrorType* type, int attempts) const {
+  if (type != nullptr && type->follow_up_step == FollowUpStep::kTerminal) return std::nullopt;
   auto delay = options_.error_backoff_initial;
   for (int i = 0; i < attempts && delay < options_.error_backoff_max; ++i) delay *= 2;
   return clock_.Now() + std::min(delay, options_.error_backoff_max);
@@ -158,18 +159,12 @@ Status Worker::Commit(const PageWork& work, RowId run_id) {
       return Fail(ok.error());
     }
     for (const auto& parked : work.parked) {
-      const ErrorType* type = classifier_.Match(parked.message);
-      const auto next = NextAttempt(parked.message, parked.attempts);
-      store::Failure failure{flow_.entity_type,
-                             parked.entity_id,
-                             type != nullptr ? std::optional<RowId>(type->id) : std::nullopt,
-                             parked.message,
-                             parked.body,
-                             next};
+      store::Failure failure{flow_.entity_type, parked.entity_id, parked.error_type_id,
+                             parked.message,    parked.body,      parked.next_attempt};
       auto record = errors.RecordFailure(failure);
       if (!record) return Fail(record.error());
       if (parked.error_record_id) {
-        if (auto ok = errors.NoteAttempt(record->id, next); !ok) return ok;
+        if (auto ok = errors.NoteAttempt(record->id, parked.next_attempt); !ok) return ok;
       }
     }
     if (work.cursor) {

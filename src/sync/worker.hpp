@@ -16,12 +16,14 @@ namespace avni::sync::detail {
 
 // What one page did, committed at once.
 struct PageWork {
+  // Classified when parked, outside any transaction: Commit only writes.
   struct Parked {
     std::string entity_id;
     std::string message;
     std::string body;
-    std::optional<RowId> error_record_id;  // reprocessing: the record whose attempt this was
-    int attempts = 0;                      // reprocessing: attempts before this one
+    std::optional<RowId> error_type_id;     // none: the default type
+    std::optional<Timestamp> next_attempt;  // none: never (a Terminal type)
+    std::optional<RowId> error_record_id;   // reprocessing: the record whose attempt this was
   };
   std::vector<EntityLink> links;
   std::vector<std::string> resolved;  // entity ids whose error record goes
@@ -52,7 +54,8 @@ class Worker {
                  std::optional<RowId> error_record_id = std::nullopt, int attempts = 0);
 
   // Commits the page in one transaction: lock renewal, links, resolved and parked error
-  // records, cursor (when set), run counts.
+  // records, cursor (when set), run counts. Only writes: nothing in it takes time that a
+  // tenant's rules or data could stretch while others wait on the write lock.
   Status Commit(const PageWork& work, RowId run_id);
 
   // Keeps the lock alive during a long page.
@@ -60,11 +63,13 @@ class Worker {
 
   Retrier& retrier() { return retrier_; }
   const Flow& flow() const { return flow_; }
+  // Notes a data error in `work`, classified by the tenant's error types, with its next
+  // attempt (`attempts`: those before this one). Returns the message.
   std::string Park(PageWork& work, const SourceRecord& record, const Error& error,
                    std::optional<RowId> error_record_id, int attempts);
 
  private:
-  std::optional<Timestamp> NextAttempt(const std::string& message, int attempts) const;
+  std::optional<Timestamp> NextAttempt(const ErrorType* type, int attempts) const;
 
   store::Store& store_;
   TenantId tenant_;

@@ -17,8 +17,6 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 using V = std::vector<std::string>;
 
-std::string Field(const Reply& r) { return r.body["error"]["details"].value("field", ""); }
-
 // The fake clock starts at 2023-11-14T22:13:20Z.
 constexpr const char* kNow = "2023-11-14T22:13:20.000Z";
 
@@ -226,11 +224,11 @@ TEST_P(JobsApiTest, PatchRefusesBadInputNamingTheFieldAndWritesNothing) {
   for (const auto& [body, field] : cases) {
     Reply r = Patch("main", body);
     EXPECT_EQ(r.status, 400) << body.dump() << " -> " << r.raw;
-    EXPECT_EQ(Field(r), field) << body.dump() << " -> " << r.raw;
+    EXPECT_EQ(r.error_field(), field) << body.dump() << " -> " << r.raw;
   }
   Reply r = CallRaw("PATCH", Path("/jobs/main"), "{\"cron\": ", token_);
   EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(Field(r), "body");
+  EXPECT_EQ(r.error_field(), "body");
   // The longest URL allowed is taken: 500 characters.
   r = Patch("errors", {{"settings", {{"ping_url", long_url.substr(0, 500)}}}});
   EXPECT_EQ(r.status, 200) << r.raw;
@@ -264,7 +262,7 @@ TEST_P(JobsApiTest, RunNowAsksTheSchedulerAndIsRefusedWhileTheJobRuns) {
   EXPECT_EQ(AuditOf("job.run")[0], " | {\"run_requested_at\":\"2023-11-14T22:13:20.000Z\"}");
   r = Call("POST", Path("/jobs/main/run"), json{{"now", true}}, editor_token_);
   EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(Field(r), "now");
+  EXPECT_EQ(r.error_field(), "now");
   EXPECT_EQ(Post("nightly", "run").status, 404);
 
   // A disabled job would never run: refused, nothing asked for.

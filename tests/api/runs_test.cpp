@@ -16,8 +16,6 @@ using nlohmann::json;
 using std::chrono::hours;
 using std::chrono::seconds;
 
-std::string Field(const Reply& r) { return r.body["error"]["details"].value("field", ""); }
-
 // Each run's id, in the order listed.
 std::vector<RowId> Ids(const Reply& r) {
   std::vector<RowId> ids;
@@ -141,7 +139,7 @@ TEST_P(RunsApiTest, BadFiltersAreRefusedNamingTheParameter) {
   for (const auto& [query, field] : cases) {
     Reply r = Get(query);
     EXPECT_EQ(r.status, 400) << query << " -> " << r.raw;
-    EXPECT_EQ(Field(r), field) << query << " -> " << r.raw;
+    EXPECT_EQ(r.error_field(), field) << query << " -> " << r.raw;
   }
   Reply r = Get("?job=nightly");
   EXPECT_EQ(r.body["error"].value("message", ""),
@@ -178,7 +176,7 @@ TEST_P(RunsApiTest, OneRunHasItsCountsPerEntityType) {
   EXPECT_EQ(Call("GET", Path("/runs/987654"), std::nullopt, token_).status, 404);
   r = Call("GET", Path("/runs/latest"), std::nullopt, token_);
   EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(Field(r), "run");
+  EXPECT_EQ(r.error_field(), "run");
 }
 
 TEST_P(RunsApiTest, EveryRoleReadsRunsAndNoOneWritesThem) {

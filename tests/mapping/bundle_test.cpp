@@ -233,6 +233,34 @@ TEST_P(BundleTest, BadJsonAndBadPropertiesNameTheFileAndField) {
   EXPECT_EQ(RowCounts(a_), "0,0,0,0,0");
 }
 
+// Issue 15: a bundle's errorTypes.json goes through the same check as the error-types API.
+TEST_P(BundleTest, ErrorTypePatternsAreCheckedAsTheApiChecksThem) {
+  JavaBundle bundle;
+  bundle.Type(kConceptType, "Concept")
+      .Group(kObservationGroup, "Observation")
+      .ErrorType(kNotFoundError, "Fine", "MATCHES", "^No mapping for .*")
+      .ErrorType(kNoMappingError, "Backreference", "MATCHES", R"((a)\1)")
+      .ErrorType("c0ffee00-aaaa-4bbb-8ccc-000000000003", "Long", "MATCHES", std::string(1001, 'a'))
+      .ErrorType("c0ffee00-aaaa-4bbb-8ccc-000000000004", "Voided", "MATCHES", "(?=x)");
+  bundle.error_types[3]["voided"] = true;  // skipped on import: not judged
+  BundleReport report = Import(a_, bundle.Zip());
+  std::vector<std::string> fields;
+  for (const auto& e : report.errors) fields.push_back(e.file + e.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"errorTypes.json[1].comparisonValue",
+                                              "errorTypes.json[2].comparisonValue"}))
+      << Errors(report);
+  ASSERT_EQ(report.errors.size(), 2u);
+  EXPECT_TRUE(report.errors[0].message.starts_with(
+      "errorTypes.json[1].comparisonValue is not a pattern MATCHES accepts: invalid escape "
+      "sequence: \\1"))
+      << report.errors[0].message;
+  EXPECT_TRUE(report.errors[1].message.starts_with(
+      "errorTypes.json[2].comparisonValue has 1001 characters; a MATCHES pattern may have at "
+      "most 1000"))
+      << report.errors[1].message;
+  EXPECT_EQ(RowCounts(a_), "0,0,0,0,0");
+}
+
 // Refusals found only while writing (against the tenant's rows) roll back what the bundle had
 // already written: its types and groups too.
 TEST_P(BundleTest, RefusalsFoundWhileWritingRollEverythingBack) {

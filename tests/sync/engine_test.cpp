@@ -1,5 +1,9 @@
 // The main flow: cursor, idempotent writes, the error taxonomy. Every case runs on SQLite and
 // PostgreSQL with a real store and the fakes of fakes.hpp.
+#include <chrono>
+#include <cstdio>
+
+#include "support/deadline.hpp"
 #include "sync/engine_fixture.hpp"
 
 namespace avni::testing {
@@ -193,6 +197,78 @@ TEST_P(SyncFlowTest, DataErrorsAreParkedClassifiedAndTheFlowGoesOn) {
                 "r.id = l.error_record_id WHERE r.entity_id = 'subject-0000101'"),
             "HTTP 500 (refused): Subject type 'Individual' not found");
   ExpectSinkHoldsEachOnce({expected.begin(), expected.end()});
+}
+
+// Issue 15: a tenant's pattern that a backtracking engine never finishes, against long
+// messages. Records are classified when parked, outside the page's transaction, in linear time:
+// the run completes promptly and each record carries the type its message matches.
+TEST_P(SyncFlowTest, ANestedQuantifierPatternAndLongMessagesParkPromptlyWithTheRightTypes) {
+  auto entities = GenerateEntities(300, 3, clock_.Now());
+  for (std::size_t i = 0; i < entities.size(); i += 3) entities[i].bad = true;
+  source_ = std::make_unique<FakeSource>(std::move(entities));
+  // 100 to 10,000 characters; every tenth is short and ends as the pattern wants.
+  transform_.bad_message = [](std::string_view id) {
+    const int n = std::stoi(std::string(id.substr(id.size() - 7)));
+    std::string message = fmt::format("no mapping for the Avni concept 'Blood group' of {} ", id);
+    if (n % 30 == 0) return message + "ZZZQQQ";
+    message.resize(100 + static_cast<std::size_t>(n) * 33, 'x');
+    return message;
+  };
+  ASSERT_TRUE(store_->Transact([&](store::Tx& tx) -> Status {
+    auto errors = tx.tenant(tenant_).errors();
+    auto evil = errors.CreateType({0, tenant_, "", "Evil", ErrorOperator::kMatches, "^(.+)+ZZZQQQ$",
+                                   FollowUpStep::kTerminal, 1});
+    auto mapping = errors.CreateType({0, tenant_, "", "Blood group", ErrorOperator::kContains,
+                                      "blood group", FollowUpStep::kProcess, 2});
+    if (!evil || !mapping) return Fail(Error::Internal("types"));
+    return {};
+  }));
+
+  const auto started = std::chrono::steady_clock::now();
+  const sync::FlowResult result =
+      FinishWithin(std::chrono::seconds(60), "a run with a nested-quantifier error type",
+                   [&] { return RunMain(); });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("a run of 300 records parking 100 (messages of up to 10,000 characters): %.2f s\n",
+              seconds);
+  ASSERT_EQ(result.outcome, FlowOutcome::kCompleted) << result.message;
+  EXPECT_EQ(result.counts.failed, 100);
+  EXPECT_EQ(result.counts.written, 200);
+  EXPECT_LT(seconds, 20.0);
+  const std::string records =
+      "SELECT COUNT(*) FROM error_records r JOIN error_types t ON "
+      "t.id = r.error_type_id WHERE r.tenant_id = " +
+      Tenant();
+  EXPECT_EQ(Raw(records + " AND t.name = 'Evil' AND r.next_attempt_at IS NULL"), "10");
+  EXPECT_EQ(Raw(records + " AND t.name = 'Blood group' AND r.next_attempt_at IS NOT NULL"), "90");
+  // Only classification looks at the start of a message: the log keeps it whole.
+  EXPECT_EQ(Raw("SELECT MAX(LENGTH(message)) FROM error_record_log WHERE tenant_id = " + Tenant()),
+            std::to_string(100 + 297 * 33));
+}
+
+// A pattern stored before patterns were checked when stored, which RE2 refuses, used to fail
+// every run of the tenant. It matches nothing; the other types still classify.
+TEST_P(SyncFlowTest, AStoredPatternRe2RefusesMatchesNothingAndTheRunGoesOn) {
+  auto entities = GenerateEntities(20, 1, clock_.Now());
+  entities[4].bad = true;
+  source_ = std::make_unique<FakeSource>(std::move(entities));
+  ASSERT_TRUE(store_->Transact([&](store::Tx& tx) -> Status {
+    auto errors = tx.tenant(tenant_).errors();
+    auto broken = errors.CreateType({0, tenant_, "", "Broken", ErrorOperator::kMatches,
+                                     "(no mapping for", FollowUpStep::kTerminal, 0});
+    auto mapping = errors.CreateType({0, tenant_, "", "Mapping", ErrorOperator::kContains,
+                                      "no mapping for", FollowUpStep::kProcess, 1});
+    if (!broken || !mapping) return Fail(Error::Internal("types"));
+    return {};
+  }));
+  auto result = RunMain();
+  ASSERT_EQ(result.outcome, FlowOutcome::kCompleted) << result.message;
+  EXPECT_EQ(result.counts.failed, 1);
+  EXPECT_EQ(Raw("SELECT t.name FROM error_records r JOIN error_types t ON t.id = r.error_type_id "
+                "WHERE r.tenant_id = " +
+                Tenant()),
+            "Mapping");
 }
 
 TEST_P(SyncFlowTest, AnIdenticalRepeatOnlyBumpsTheCounterAndSuccessDeletesTheRecord) {

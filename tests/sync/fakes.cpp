@@ -95,6 +95,7 @@ void FakeSource::Remove(const std::string& id) {
 Result<sync::Outgoing> FakeTransform::Apply(const sync::SourceRecord& record) {
   ++calls;
   if (record.body.find(R"("bad":true)") != std::string::npos) {
+    if (bad_message) return Fail(Error::InvalidArgument("", bad_message(record.id)));
     return Fail(Error::InvalidArgument(
         "", fmt::format("no mapping for the Avni concept 'Blood group' of {} (group Observation, "
                         "type Concept): add it on the Mappings page",

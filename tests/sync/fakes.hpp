@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -58,6 +59,8 @@ class FakeTransform final : public sync::Transform {
  public:
   Result<sync::Outgoing> Apply(const sync::SourceRecord& record) override;
   int calls = 0;
+  // When set, the message that refuses a bad record, by its id.
+  std::function<std::string(std::string_view id)> bad_message;
 };
 
 struct SinkRow {

@@ -49,29 +49,27 @@ ErrorType Type(RowId id, std::string name, ErrorOperator op, std::string value, 
 }
 
 TEST(ErrorClassifier, FirstMatchByPriorityThenIdWins) {
-  auto classifier = ErrorClassifier::Make({
+  const ErrorClassifier classifier = ErrorClassifier::Make({
       Type(1, "broad", ErrorOperator::kContains, "concept", 9),
       Type(2, "exact", ErrorOperator::kEquals, "Concept X not found", 1),
       Type(3, "same priority, later id", ErrorOperator::kContains, "not found", 1),
   });
-  ASSERT_TRUE(classifier) << classifier.error().message;
-  EXPECT_EQ(classifier->Match("concept x NOT FOUND")->name, "exact");  // case ignored
-  EXPECT_EQ(classifier->Match("Concept Y not found")->name, "same priority, later id");
-  EXPECT_EQ(classifier->Match("Unknown concept Z")->name, "broad");
-  EXPECT_EQ(classifier->Match("timeout"), nullptr);
+  EXPECT_EQ(classifier.Match("concept x NOT FOUND")->name, "exact");  // case ignored
+  EXPECT_EQ(classifier.Match("Concept Y not found")->name, "same priority, later id");
+  EXPECT_EQ(classifier.Match("Unknown concept Z")->name, "broad");
+  EXPECT_EQ(classifier.Match("timeout"), nullptr);
 }
 
-TEST(ErrorClassifier, RegularExpressionsAreSearchedAndABadOneIsNamed) {
-  auto classifier = ErrorClassifier::Make({
+// A pattern RE2 refuses is tested in error_rule_test.cpp: it matches nothing, where it used to
+// fail the whole classifier (and so every run of the tenant).
+TEST(ErrorClassifier, RegularExpressionsAreSearched) {
+  const ErrorClassifier classifier = ErrorClassifier::Make({
       Type(1, "terminal", ErrorOperator::kMatches, "^Voided .* cannot", 0, FollowUpStep::kTerminal),
   });
-  ASSERT_TRUE(classifier);
-  EXPECT_TRUE(classifier->IsTerminal("voided subject cannot be updated"));
-  EXPECT_FALSE(classifier->IsTerminal("the voided subject cannot be updated"));
-  auto bad = ErrorClassifier::Make({Type(1, "a", ErrorOperator::kContains, "x", 0),
-                                    Type(2, "b", ErrorOperator::kMatches, "([unclosed", 0)});
-  ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().field, "error_types[1].value");
+  ASSERT_NE(classifier.Match("voided subject cannot be updated"), nullptr);
+  EXPECT_EQ(classifier.Match("voided subject cannot be updated")->follow_up_step,
+            FollowUpStep::kTerminal);
+  EXPECT_EQ(classifier.Match("the voided subject cannot be updated"), nullptr);
 }
 
 TEST(Retrier, RetriesAvailabilityFailuresWithGrowingBoundedDelaysThenGivesUp) {

@@ -1,6 +1,16 @@
 // A tenant's error types: the rules that classify error messages. GET lists them; PUT replaces
-// the whole set and reclassifies every error record by its latest message, in one transaction,
-// so that the records never show a mix of old and new rules.
+// the whole set, then reclassifies every error record by its latest message.
+//
+// The replacement (and its audit entry) is one short transaction: a refused body writes
+// nothing, and the types are never half-replaced. The reclassification comes after it
+// (sync::ReclassifyErrorRecords): in pages, each classified outside any transaction and written
+// in a short one of its own, so that a tenant's rules never hold the write lock that every
+// other tenant waits on. While it runs, the records show a mix of old and new classification;
+// when the PUT answers they are all classified by the new rules, unless the types changed
+// again meanwhile (another PUT, which reclassifies in its turn; or a bundle import, which never
+// reclassifies): then it stops and answers "superseded": true. If the reclassification fails,
+// the answer is the error, saying that the types were saved and that PUTting them again
+// finishes it.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -15,8 +25,10 @@
 #include "api/handlers/common.hpp"
 #include "api/json_body.hpp"
 #include "api/routes.hpp"
+#include "domain/error_rule.hpp"
 #include "store/store.hpp"
 #include "sync/error_classifier.hpp"
+#include "sync/reclassify.hpp"
 
 namespace avni::api {
 namespace {
@@ -26,9 +38,9 @@ using nlohmann::json;
 constexpr std::size_t kMaxTypes = 500;
 constexpr std::size_t kMaxName = 200;  // the store's limits
 constexpr std::size_t kMaxUuid = 100;
-constexpr std::size_t kMaxValue = 10'000;
+constexpr std::size_t kMaxValue = 10'000;  // read at most; CheckErrorRule bounds it by operator
 constexpr std::int64_t kMaxPriority = 1'000'000'000;
-constexpr int kBatch = 1000;  // error records reclassified per query
+constexpr int kBatch = 1000;  // record ids read per query
 
 json TypeJson(const ErrorType& t) {
   return {{"id", t.id},
@@ -129,13 +141,7 @@ Result<ErrorType> ReadType(const json& item, std::size_t i) {
   // Read and ignored, so that the items of a GET can be sent back as they are.
   if (auto id = fields.OptionalInt("id"); !id) return Fail(id.error());
   if (auto done = fields.Finish(); !done) return Fail(done.error());
-  if (t.op == ErrorOperator::kMatches) {
-    if (auto compiled = sync::ErrorClassifier::Make({t}); !compiled) {
-      Error e = compiled.error();
-      e.field = prefix + "value";
-      return Fail(std::move(e));
-    }
-  }
+  if (auto ok = CheckErrorRule(t.op, t.value, prefix + "value"); !ok) return Fail(ok.error());
   return t;
 }
 
@@ -208,34 +214,8 @@ bool SameRule(const ErrorType& a, const ErrorType& b) {
          a.follow_up_step == b.follow_up_step && a.priority == b.priority;
 }
 
-// Sets every record's type from its latest message by the tenant's current types. Returns how
-// many records changed type, counting those whose type was deleted (`detached`).
-Result<std::int64_t> Reclassify(store::ErrorRepo& repo, const std::set<RowId>& detached) {
-  auto types = repo.ListTypes();
-  if (!types) return Fail(types.error());
-  auto classifier = sync::ErrorClassifier::Make(*types);
-  if (!classifier) return Fail(classifier.error());
-  std::int64_t changed = 0;
-  for (int offset = 0;; offset += kBatch) {
-    store::ErrorRecordFilter page;
-    page.limit = kBatch;
-    page.offset = offset;
-    auto batch = repo.ListDetailed(page);
-    if (!batch) return Fail(batch.error());
-    for (const auto& d : *batch) {
-      const ErrorType* match = classifier->Match(d.message);
-      const std::optional<RowId> next = match ? std::optional<RowId>(match->id) : std::nullopt;
-      if (next != d.record.error_type_id) {
-        if (auto ok = repo.SetType(d.record.id, next); !ok) return Fail(ok.error());
-      }
-      if (next != d.record.error_type_id || detached.contains(d.record.id)) ++changed;
-    }
-    if (batch->size() < static_cast<std::size_t>(kBatch)) break;
-  }
-  return changed;
-}
-
-// The records of a type about to be deleted, so that Reclassify counts them as changed.
+// The records of a type about to be deleted, so that the reclassification counts them as
+// changed.
 Status CollectRecordsOf(store::ErrorRepo& repo, RowId type_id, std::set<RowId>& out) {
   for (int offset = 0;; offset += kBatch) {
     store::ErrorRecordFilter f;
@@ -250,8 +230,8 @@ Status CollectRecordsOf(store::ErrorRepo& repo, RowId type_id, std::set<RowId>& 
 }
 
 struct Replaced {
-  std::vector<ErrorType> types;
-  std::int64_t reclassified = 0;
+  std::vector<ErrorType> types;  // as stored now
+  std::vector<RowId> detached;   // records whose type was deleted, sorted
 };
 
 // Writes in this order so that no step clashes with a name still held: types not listed are
@@ -261,6 +241,7 @@ Result<Replaced> Replace(store::Tx& tx, const Request& request,
                          const std::vector<ErrorType>& wanted) {
   auto scope = tx.tenant(*request.tenant);
   auto repo = scope.errors();
+  if (auto locked = repo.LockTypes(); !locked) return Fail(locked.error());
   auto existing = repo.ListTypes();
   if (!existing) return Fail(existing.error());
   const auto match = MatchExisting(wanted, *existing);
@@ -293,14 +274,10 @@ Result<Replaced> Replace(store::Tx& tx, const Request& request,
   }
   auto now = repo.ListTypes();
   if (!now) return Fail(now.error());
-  auto reclassified = Reclassify(repo, detached);
-  if (!reclassified) return Fail(reclassified.error());
-  json after = ListJson(*now);
-  after["reclassified"] = *reclassified;
   auto audited = scope.audit().Append(Actor(request), "error_types.replace", "error_types", "",
-                                      Dump(ListJson(*existing)), Dump(after));
+                                      Dump(ListJson(*existing)), Dump(ListJson(*now)));
   if (!audited) return Fail(audited.error());
-  return Replaced{std::move(*now), *reclassified};
+  return Replaced{std::move(*now), {detached.begin(), detached.end()}};
 }
 
 Result<Response> ReplaceErrorTypes(Services& services, Request& request) {
@@ -309,8 +286,19 @@ Result<Response> ReplaceErrorTypes(Services& services, Request& request) {
   auto replaced = services.store.Transact(
       [&](store::Tx& tx) -> Result<Replaced> { return Replace(tx, request, *wanted); });
   if (!replaced) return Fail(replaced.error());
+  auto reclassified = sync::ReclassifyErrorRecords(services.store, *request.tenant, replaced->types,
+                                                   replaced->detached);
+  if (!reclassified) {
+    Error e = reclassified.error();
+    e.message = fmt::format(
+        "the error types were saved, but reclassifying the error records failed: {}; PUT the "
+        "same error types again to reclassify them",
+        e.message);
+    return Fail(std::move(e));
+  }
   json out = ListJson(replaced->types);
-  out["reclassified"] = replaced->reclassified;
+  out["reclassified"] = reclassified->changed;
+  out["superseded"] = reclassified->superseded;
   return JsonResponse(200, out);
 }
 

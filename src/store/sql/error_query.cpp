@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "domain/error_rule.hpp"
 #include "store/error_repo.hpp"
 #include "store/sql/error_rows.hpp"
 #include "store/sql/sql_context.hpp"
@@ -109,6 +110,40 @@ Result<std::vector<ErrorRecordDetail>> ErrorRepo::ListDetailed(const ErrorRecord
   return out;
 }
 
+Result<std::vector<ErrorRecordMessage>> ErrorRepo::ListMessagesAfter(RowId after_id, int limit) {
+  if (limit < 1 || limit > error_sql::kMaxLimit) {
+    return Fail(Error::InvalidArgument(
+        "limit",
+        fmt::format("limit must be between 1 and {}, not {}", error_sql::kMaxLimit, limit)));
+  }
+  struct Row {
+    long long id = 0;
+    NullableInt64 type;
+    std::string message;
+    void Bind(soci::statement& st) {
+      st.exchange(soci::into(id));
+      st.exchange(soci::into(type.value, type.ind));
+      st.exchange(soci::into(message));
+    }
+  };
+  // SUBSTR counts characters on both backends: kClassifiedBytes of them hold at least as many
+  // bytes, and a record's message of megabytes is not read whole.
+  const std::string query = fmt::format(
+      "SELECT r.id, r.error_type_id, COALESCE(SUBSTR(latest.message, 1, {}), '') "
+      "FROM error_records r "
+      "LEFT JOIN error_record_log latest ON latest.tenant_id = r.tenant_id "
+      "AND latest.id = (SELECT MAX(m.id) FROM error_record_log m "
+      "WHERE m.tenant_id = r.tenant_id AND m.error_record_id = r.id) "
+      "WHERE r.tenant_id = :tenant AND r.id > :after ORDER BY r.id LIMIT :limit",
+      kClassifiedBytes);
+  std::vector<ErrorRecordMessage> out;
+  for (const auto& row :
+       QueryAll<Row>(ctx_.sql, query, tenant_.value, static_cast<long long>(after_id), limit)) {
+    out.push_back({row.id, row.type.get(), row.message});
+  }
+  return out;
+}
+
 Result<std::vector<ErrorRecord>> ErrorRepo::ListDue(std::string_view entity_type, Timestamp now,
                                                     int limit) {
   if (auto ok = CheckText("entity_type", entity_type, kMaxEntityType); !ok) return Fail(ok.error());
@@ -186,6 +221,31 @@ Status ErrorRepo::SetType(RowId id, std::optional<RowId> error_type_id) {
   st.execute(true);
   if (st.get_affected_rows() == 0) return Fail(RecordNotFound(id));
   return {};
+}
+
+Result<std::int64_t> ErrorRepo::SetTypes(const std::vector<RowId>& ids,
+                                         std::optional<RowId> error_type_id) {
+  if (ids.size() > error_sql::kMaxIds) {
+    return Fail(Error::InvalidArgument(
+        "ids", fmt::format("at most {} ids at once, not {}", error_sql::kMaxIds, ids.size())));
+  }
+  if (ids.empty()) return 0;
+  if (error_type_id) {
+    if (auto type = GetType(*error_type_id); !type) return Fail(type.error());
+  }
+  // The ids are numbers this code formats, not text from outside: written into the statement,
+  // they make a plain IN list that both backends look up by the primary key.
+  std::string in;
+  for (RowId id : ids) in += fmt::format("{}{}", in.empty() ? "" : ",", id);
+  NullableInt64 type = ToNullable(error_type_id);
+  long long tenant = tenant_.value;
+  soci::statement st =
+      (ctx_.sql.prepare << "UPDATE error_records SET error_type_id = :type WHERE tenant_id = "
+                           ":tenant AND id IN (" +
+                               in + ")",
+       soci::use(type.value, type.ind), soci::use(tenant));
+  st.execute(true);
+  return static_cast<std::int64_t>(st.get_affected_rows());
 }
 
 // The log entries lose their type too: they keep the message, and DeleteType refuses while

@@ -167,6 +167,15 @@ Result<std::vector<ErrorType>> ErrorRepo::ListTypes() {
   return out;
 }
 
+Status ErrorRepo::LockTypes() {
+  if (ctx_.backend != Backend::kPostgres) return {};
+  if (!QueryValue<long long>(ctx_.sql, "SELECT id FROM tenants WHERE id = :id FOR NO KEY UPDATE",
+                             tenant_.value)) {
+    return Fail(Error::NotFound(fmt::format("no tenant with id {}", tenant_.value)));
+  }
+  return {};
+}
+
 Status ErrorRepo::DeleteType(RowId id) {
   auto type = GetType(id);
   if (!type) return Fail(type.error());
