@@ -9,6 +9,7 @@
 
 #include "avni/source.hpp"
 #include "avnisim/simulator.hpp"
+#include "support/loopback_client.hpp"
 #include "sync/engine_fixture.hpp"
 
 namespace avni::testing {
@@ -33,7 +34,7 @@ class AvniEngineTest : public EngineTest {
     config.api_url = "http://127.0.0.1:" + std::to_string(port);
     config.user = "admin@sim";
     config.auth_enabled = false;
-    client_ = std::make_unique<avniapi::Client>(config, wall_clock_);
+    client_ = std::make_unique<avniapi::Client>(config, wall_clock_, LoopbackClientOptions());
     options_.page_size = 40;
     options_.retry.max_attempts = 6;
   }
