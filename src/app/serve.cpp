@@ -58,6 +58,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   auth::Authenticator authenticator(*ctx->store, clock, auth_options);
   api::ApiOptions api_options;
   api_options.secure_cookies = options.secure_cookies;
+  api_options.targets = *targets;
   // The integrations' mapping lookups; the API invalidates a tenant's entry on every write.
   mapping::MappingCache mappings_cache(*ctx->store);
   HttpServer server(api::Services{*ctx->store, authenticator, clock, api_options, &mappings_cache},
