@@ -159,10 +159,12 @@ class CognitoTest : public ::testing::Test {
 
   std::atomic<int> issued_{0};
   std::unique_ptr<CognitoIdpServer> idp_;
-  std::unique_ptr<Served> served_;
   std::mutex mutex_;
   std::vector<std::string> srp_a_;
   std::vector<std::string> srp_b_;
+  // After what its logger writes to: destroyed (stopped) first, so that a log line of the last
+  // exchange cannot land in a vector already destroyed.
+  std::unique_ptr<Served> served_;
   http::Client client_{avni::testing::LoopbackClientOptions()};
 };
 
