@@ -66,7 +66,10 @@ int main(int argc, char** argv) {
   config.api_url = base;
   config.user = "admin@sim";
   config.auth_enabled = false;
-  avni::avniapi::Client client(config, clock);
+  // The simulator listens on loopback, which the outbound target policy refuses by default.
+  avni::http::ClientOptions loopback;
+  loopback.targets.allow_private = true;
+  avni::avniapi::Client client(config, clock, loopback);
   const Timestamp now = clock.Now() - std::chrono::seconds(10);
 
   auto read_all = [&]() -> Figure {
@@ -91,7 +94,7 @@ int main(int argc, char** argv) {
     return f;
   };
 
-  avni::http::Client bare({});
+  avni::http::Client bare(loopback);
   auto read_bare = [&]() -> Figure {
     Figure f;
     const double cpu0 = ThreadCpuSeconds();

@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "common/time.hpp"
+#include "http/target_policy.hpp"
 
 namespace avni::store {
 class Store;
@@ -24,6 +25,11 @@ struct ApiOptions {
   std::chrono::seconds write_timeout{10};
   // Mark the session cookie Secure (serve behind TLS). Off for plain-HTTP development.
   bool secure_cookies = false;
+  // Where the service may call out: a URL a tenant admin stores (a config key ending in _url or
+  // _endpoint, a job's ping_url) whose host is a literal address this refuses, or localhost,
+  // is answered 400 at once. The HTTP client checks every connection too (that is the guard;
+  // this is the early, friendly refusal).
+  http::TargetPolicy targets;
 };
 
 // What handlers work with. Not owned: everything outlives the server.

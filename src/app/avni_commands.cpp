@@ -39,6 +39,8 @@ Result<std::map<std::string, avniapi::ConfigValue, std::less<>>> LoadConfig(
 }  // namespace
 
 int AvniCheck(const GlobalOptions& global, const AvniCheckOptions& options) {
+  auto targets = TargetPolicyOf(options.targets);
+  if (!targets) return Report(targets.error());
   auto ctx = OpenContext(global, /*migrate=*/false, 1);
   if (!ctx) return Report(ctx.error());
   auto values = LoadConfig(*ctx->store, options.tenant);
@@ -62,11 +64,13 @@ int AvniCheck(const GlobalOptions& global, const AvniCheckOptions& options) {
   http_options.connect_timeout = std::chrono::seconds(options.timeout_seconds);
   http_options.read_timeout = std::chrono::seconds(options.timeout_seconds);
   http_options.total_timeout = std::chrono::seconds(options.timeout_seconds * 2);
+  http_options.targets = *targets;
   avniapi::Client client(*config, clock, http_options);
   auto mode = client.Login();
   if (!mode) {
     Print("login", {false, mode.error().message});
-    return 1;
+    // A refused address is configuration to fix: the URL, or the flags that allow it.
+    return http::IsRefusedTarget(mode.error()) ? 2 : 1;
   }
   Print("login",
         {true, *mode == "none" ? fmt::format("no identity provider: USER-NAME {}", config->user)
@@ -79,7 +83,7 @@ int AvniCheck(const GlobalOptions& global, const AvniCheckOptions& options) {
   auto page = client.List(avniapi::Resource::kSubject, query);
   if (!page) {
     Print("read", {false, page.error().message});
-    return 1;
+    return http::IsRefusedTarget(page.error()) ? 2 : 1;
   }
   std::string text = fmt::format("GET /api/subjects: {} subject(s) on the first page of {}",
                                  page->records.size(), page->total_pages);

@@ -17,6 +17,15 @@ constexpr const char* kCliActor = "cli";
 
 }  // namespace
 
+Result<http::TargetPolicy> TargetPolicyOf(const TargetOptions& options) {
+  http::TargetPolicy policy;
+  policy.allow_private = options.allow_private;
+  auto allowed = http::TargetPolicy::ParseList(options.allowed);
+  if (!allowed) return Fail(allowed.error());
+  policy.allowed = std::move(*allowed);
+  return policy;
+}
+
 int Report(const Error& error) {
   std::cerr << "avni-integrator: " << error.message << "\n";
   return error.code == ErrorCode::kInvalidArgument ? 2 : 1;

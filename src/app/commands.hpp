@@ -3,8 +3,19 @@
 #include <string>
 
 #include "app/context.hpp"
+#include "http/target_policy.hpp"
 
 namespace avni::app {
+
+// Where outbound calls may go (serve, avni check). By default nowhere but public addresses: a
+// tenant's admin writes the URLs the service calls and is not trusted with the operator's
+// network.
+struct TargetOptions {
+  bool allow_private = false;  // --allow-private-targets (AVNI_INT_ALLOW_PRIVATE_TARGETS=1)
+  std::string allowed;         // --allowed-targets CIDR,... (AVNI_INT_ALLOWED_TARGETS)
+};
+// The policy the options ask for; a malformed CIDR is kInvalidArgument naming --allowed-targets.
+Result<http::TargetPolicy> TargetPolicyOf(const TargetOptions& options);
 
 // Each command returns the process exit code and prints its own result. Failures are one line
 // on stderr ("avni-integrator: ..."): what went wrong and how to fix it.
@@ -24,6 +35,7 @@ struct ServeOptions {
   int lease_seconds = 30;   // a dead instance's jobs are taken over after this
   int pause_after = 5;      // failed runs in a row that pause a job (0: never)
   int grace_seconds = 30;   // how long a stop waits for running jobs to commit their page
+  TargetOptions targets;    // where the integrations and health pings may call
 };
 int Serve(const GlobalOptions& global, const ServeOptions& options);
 int Migrate(const GlobalOptions& global);
@@ -53,11 +65,13 @@ int MappingsExport(const GlobalOptions& global, const MappingsFileOptions& optio
 
 // avni_commands.cpp: `avni check --tenant NAME` reads the tenant's avni_* configuration, logs
 // in and reads one page of subjects, printing one line per step. Exit 0 when all work, 2 for a
-// configuration to fix, 1 when Avni cannot be reached or refuses the login.
+// configuration to fix (a target the options refuse is one), 1 when Avni cannot be reached or
+// refuses the login.
 struct AvniCheckOptions {
   std::string tenant;
   int page_size = 20;
   int timeout_seconds = 30;
+  TargetOptions targets;
 };
 int AvniCheck(const GlobalOptions& global, const AvniCheckOptions& options);
 

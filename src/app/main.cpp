@@ -27,6 +27,20 @@ void AddGlobalOptions(CLI::App& app, avni::app::GlobalOptions& global) {
       ->capture_default_str();
 }
 
+// --allow-private-targets and --allowed-targets, which serve and avni check both take.
+void AddTargetOptions(CLI::App& command, avni::app::TargetOptions& targets) {
+  command
+      .add_flag("--allow-private-targets", targets.allow_private,
+                "Let outbound calls (tenants' servers, health pings) reach loopback, private, "
+                "link-local and other non-public addresses, e.g. Bahmni on the private network")
+      ->envname("AVNI_INT_ALLOW_PRIVATE_TARGETS");
+  command
+      .add_option("--allowed-targets", targets.allowed,
+                  "Networks outbound calls may reach although not public, e.g. "
+                  "10.0.5.0/24,fd00::/8 (the rest stays refused)")
+      ->envname("AVNI_INT_ALLOWED_TARGETS");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,6 +113,7 @@ int main(int argc, char** argv) {
                    "On SIGTERM, how long running jobs get to commit their page")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
+  AddTargetOptions(*serve, serve_options.targets);
   serve->callback([&] { exit_code = app::Serve(global, serve_options); });
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
@@ -166,6 +181,7 @@ int main(int argc, char** argv) {
   avni_check->add_option("--timeout", avni_check_options.timeout_seconds, "Seconds per request")
       ->check(CLI::Range(1, 600))
       ->capture_default_str();
+  AddTargetOptions(*avni_check, avni_check_options.targets);
   avni_check->callback([&] { exit_code = app::AvniCheck(global, avni_check_options); });
 
   try {

@@ -16,6 +16,7 @@
 #include "app/commands.hpp"
 #include "auth/authenticator.hpp"
 #include "crypto/password.hpp"
+#include "http/client.hpp"
 #include "integrations/registry.hpp"
 #include "mapping/mapping_cache.hpp"
 #include "scheduler/flow_runner.hpp"
@@ -41,6 +42,8 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  auto targets = TargetPolicyOf(options.targets);
+  if (!targets) return Report(targets.error());
   auto ctx = OpenContext(global, /*migrate=*/true, static_cast<std::size_t>(options.db_pool));
   if (!ctx) return Report(ctx.error());
 
@@ -55,6 +58,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   auth::Authenticator authenticator(*ctx->store, clock, auth_options);
   api::ApiOptions api_options;
   api_options.secure_cookies = options.secure_cookies;
+  api_options.targets = *targets;
   // The integrations' mapping lookups; the API invalidates a tenant's entry on every write.
   mapping::MappingCache mappings_cache(*ctx->store);
   HttpServer server(api::Services{*ctx->store, authenticator, clock, api_options, &mappings_cache},
@@ -64,7 +68,9 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   const std::string instance =
       options.instance_id.empty() ? DefaultInstanceId() : options.instance_id;
   const auto lease = std::chrono::seconds(options.lease_seconds);
-  auto registry = integrations::MakeRegistry(*ctx->store, clock);
+  http::ClientOptions http_options;
+  http_options.targets = *targets;
+  auto registry = integrations::MakeRegistry(*ctx->store, clock, http_options);
   scheduler::FlowJobRunner runner(*ctx->store, clock, registry, instance, lease);
   scheduler::SchedulerOptions scheduler_options;
   scheduler_options.instance = instance;
@@ -73,7 +79,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   scheduler_options.lease_ttl = lease;
   scheduler_options.heartbeat = lease / 3;
   scheduler_options.pause_after = options.pause_after;
-  scheduler_options.ping = scheduler::HttpPinger();
+  scheduler_options.ping = scheduler::HttpPinger(*targets);
   scheduler::Scheduler scheduler(*ctx->store, clock, runner, scheduler_options);
   if (options.scheduler) scheduler.Start();
 
@@ -101,6 +107,14 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
             << std::flush;
   if (options.scheduler)
     std::cout << fmt::format("  scheduler: instance {}\n", instance) << std::flush;
+  if (targets->allow_private) {
+    spdlog::info("outbound calls may reach private addresses (--allow-private-targets)");
+  } else if (!targets->allowed.empty()) {
+    std::string networks;
+    for (const auto& cidr : targets->allowed)
+      networks += (networks.empty() ? "" : ",") + cidr.ToString();
+    spdlog::info("outbound calls may reach public addresses and {} (--allowed-targets)", networks);
+  }
   server.Serve();
 
   // Serve returned: a signal asked for it, or the listener failed. Running jobs finish their

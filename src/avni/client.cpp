@@ -162,10 +162,7 @@ struct Client::Impl {
       request.body = body;
       ++requests;
       auto response = http.Send(request);
-      if (!response) {
-        return Fail(Error{response.error().code,
-                          fmt::format("Avni {}: {}", where, response.error().message), ""});
-      }
+      if (!response) return Fail(CallFailed(where, response.error()));
       // 401, or a 500 naming the token's exception (expired, signature): a new login may help.
       const bool token_refused =
           !credentials->token.empty() && response->status >= 400 &&

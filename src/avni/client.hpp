@@ -74,6 +74,9 @@ struct ClientStats {
 // TokenExpiredException), and classifies failures the way the sync engine reads them:
 // kUnavailable / kUnauthenticated / kRateLimited are availability (retry later); other codes
 // are about the data (kInvalidArgument for Avni's 400s and validation 500s, kConflict for 409).
+// A server whose address `http_options.targets` refuses is an availability failure whose
+// message starts with the setting to change ("avni_api_url: ..."): the run fails saying so,
+// and no record is parked for it.
 class Client {
  public:
   Client(AvniConfig config, const Clock& clock, http::ClientOptions http_options = {});

@@ -41,6 +41,11 @@ Error Unexpected(std::string_view what) {
 
 }  // namespace
 
+Error CallFailed(std::string_view where, const Error& error) {
+  if (http::IsRefusedTarget(error)) return http::NameSetting("avni_api_url", error);
+  return Error{error.code, fmt::format("Avni {}: {}", where, error.message), ""};
+}
+
 std::optional<Timestamp> RenewAt(const std::string& token, std::int64_t expires_in, Timestamp now) {
   std::optional<Timestamp> expiry = JwtExpiry(token);
   if (!expiry && expires_in > 0) expiry = now + std::chrono::seconds(expires_in);
@@ -124,10 +129,7 @@ Status Session::DiscoverLocked() {
   request.url = config_.api_url + "/idp-details";
   request.headers = {{"Accept", "application/json"}};
   auto response = http_.SendChecked(request);
-  if (!response) {
-    return Fail(Error{response.error().code,
-                      fmt::format("Avni GET /idp-details: {}", response.error().message), ""});
-  }
+  if (!response) return Fail(CallFailed("GET /idp-details", response.error()));
   const json details = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
   if (!details.is_object() || !details.contains("idpType") || !details["idpType"].is_string()) {
     return Fail(Unexpected("GET /idp-details did not answer a JSON object with idpType"));
@@ -190,7 +192,8 @@ Result<Session::Token> Session::KeycloakLocked() {
                                      {"username", config_.user},
                                      {"password", config_.password}});
   auto response = http_.Send(request);
-  if (!response) return Fail(response.error());
+  // The Keycloak server is the one avni_api_url's /idp-details names.
+  if (!response) return Fail(http::NameSetting("avni_api_url", response.error()));
   if (response->status == 400 || response->status == 401) {
     // Keycloak's invalid_grant: the configuration is wrong, not the network.
     return Fail(Error{ErrorCode::kUnauthenticated,
@@ -225,7 +228,11 @@ Result<Session::Token> Session::CognitoLocked(const std::string& refresh_token) 
   params.endpoint = config_.cognito_endpoint;
   auto tokens = refresh_token.empty() ? cognito::CognitoLogin(http_, params)
                                       : cognito::CognitoRefresh(http_, params, refresh_token);
-  if (!tokens) return Fail(tokens.error());
+  if (!tokens) {
+    return Fail(http::NameSetting(
+        config_.cognito_endpoint.empty() ? "avni_api_url" : "avni_cognito_endpoint",
+        tokens.error()));
+  }
   Token token;
   // avni-server verifies Cognito's IdToken, not the access token.
   token.value = tokens->id_token;

@@ -70,6 +70,11 @@ class Session {
   SessionStats stats_;
 };
 
+// A failed call to `where` ("GET /idp-details"): "Avni <where>: <message>", or, when the target
+// policy refused the address, "avni_api_url: <message>" (still IsRefusedTarget), so that the
+// setting to change comes first.
+Error CallFailed(std::string_view where, const Error& error);
+
 // When a JWT's `exp` says it expires; nullopt for a token that is not a JWT or has no exp.
 std::optional<Timestamp> JwtExpiry(std::string_view token);
 // When to renew a token got at `now`: before its JWT exp, else before now + expires_in seconds

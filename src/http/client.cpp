@@ -2,22 +2,27 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <string_view>
 #include <vector>
 
 #include "common/taxonomy.hpp"
+#include "http/proxy.hpp"
 #include "http/rate_limiter.hpp"
+#include "http/url.hpp"
 
 namespace avni::http {
 namespace {
 
 constexpr std::size_t kMaxIdleHandles = 32;
-constexpr long kMaxRedirects = 3;
+constexpr int kMaxRedirects = 3;
 
 void InitCurlOnce() {
   static std::once_flag once;
@@ -37,32 +42,6 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
-// Where a URL points, for rate limiting and for messages: "host" and "host:port" (the port
-// only when the URL names one). Never the path or query, which may carry secrets.
-struct Target {
-  std::string host;
-  std::string display;
-};
-
-std::optional<Target> ParseTarget(const char* url) {
-  CURLU* parsed = curl_url();
-  if (parsed == nullptr) return std::nullopt;
-  std::optional<Target> target;
-  char* host = nullptr;
-  char* port = nullptr;
-  if (curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
-      curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-    target = Target{Lower(host), Lower(host)};
-    if (curl_url_get(parsed, CURLUPART_PORT, &port, 0) == CURLUE_OK) {
-      target->display += fmt::format(":{}", port);
-    }
-  }
-  curl_free(host);
-  curl_free(port);
-  curl_url_cleanup(parsed);
-  return target;
-}
-
 // One transfer's state, shared with curl's callbacks.
 struct Transfer {
   CURL* handle = nullptr;
@@ -73,7 +52,85 @@ struct Transfer {
   std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
   curl_off_t last_seen = -1;
   bool stalled = false;
+  // The policy each connection is checked against; null when it goes to a proxy.
+  const TargetPolicy* policy = nullptr;
+  std::string display;           // the target, for messages
+  std::optional<Error> refused;  // the first connection the policy refused
 };
+
+// One exchange's answer, and where it redirects to (absolute; "" when it does not).
+struct Hop {
+  Response response;
+  std::string location;
+};
+
+std::optional<IpAddress> AddressOf(const curl_sockaddr& address) {
+  if (address.family == AF_INET && address.addrlen >= sizeof(sockaddr_in)) {
+    sockaddr_in in{};
+    std::memcpy(&in, &address.addr, sizeof in);
+    std::array<std::uint8_t, 4> bytes{};
+    std::memcpy(bytes.data(), &in.sin_addr, bytes.size());
+    return IpAddress::V4(bytes);
+  }
+  if (address.family == AF_INET6 && address.addrlen >= sizeof(sockaddr_in6)) {
+    sockaddr_in6 in6{};
+    std::memcpy(&in6, &address.addr, sizeof in6);
+    std::array<std::uint8_t, 16> bytes{};
+    std::memcpy(bytes.data(), &in6.sin6_addr, bytes.size());
+    return IpAddress::V6(bytes);
+  }
+  return std::nullopt;
+}
+
+// libcurl calls this for every connection it opens, with the address it resolved (each
+// candidate of a name in turn, the target of every redirect): the place to refuse an address
+// before anything is sent to it.
+curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* transfer = static_cast<Transfer*>(user);
+  if (purpose == CURLSOCKTYPE_IPCXN && transfer->policy != nullptr) {
+    const auto ip = AddressOf(*address);
+    if (!ip) return CURL_SOCKET_BAD;  // not an IP connection: nothing the policy allows
+    if (const auto kind = transfer->policy->Refuses(*ip)) {
+      try {
+        if (!transfer->refused) transfer->refused = RefusedTarget(transfer->display, *ip, *kind);
+      } catch (...) {
+        // Out of memory for the message: refused all the same, with curl's own error.
+      }
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+bool IsRedirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// The request a redirect asks for, as browsers make it: a 303 (or a 301/302 answering a POST)
+// becomes a GET without the body; credentials stay with their origin.
+Request Redirected(const Request& from, const UrlTarget& from_target, long status,
+                   std::string location) {
+  Request next;
+  next.url = std::move(location);
+  next.method = from.method;
+  const bool to_get = (status == 303 && from.method != "HEAD") ||
+                      ((status == 301 || status == 302) && from.method == "POST");
+  if (to_get) {
+    next.method = "GET";
+  } else {
+    next.body = from.body;
+  }
+  const auto to = ParseUrlTarget(next.url);
+  const bool same_origin =
+      to && to->scheme == from_target.scheme && to->display == from_target.display;
+  for (const auto& [name, value] : from.headers) {
+    const std::string lower = Lower(name);
+    if (!same_origin && (lower == "authorization" || lower == "cookie")) continue;
+    if (to_get && lower.starts_with("content-")) continue;
+    next.headers.emplace_back(name, value);
+  }
+  return next;
+}
 
 std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
@@ -127,7 +184,9 @@ std::string DefaultUserAgent() { return "avni-integrator/" AVNI_VERSION; }
 
 struct Client::Impl {
   explicit Impl(ClientOptions opts)
-      : options(std::move(opts)), limiter(options.per_host_rate, options.per_host_burst) {}
+      : options(std::move(opts)),
+        limiter(options.per_host_rate, options.per_host_burst),
+        proxies(ProxyEnvironment::FromEnvironment()) {}
 
   ~Impl() {
     for (CURL* handle : idle) curl_easy_cleanup(handle);
@@ -158,16 +217,20 @@ struct Client::Impl {
     curl_easy_cleanup(handle);
   }
 
-  void Configure(Transfer& transfer, const Request& request, curl_slist* headers) const {
+  void Configure(Transfer& transfer, const Request& request, curl_slist* headers,
+                 const std::string& proxy) const {
     CURL* h = transfer.handle;
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, kMaxRedirects);
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    // No CURLOPT_PROXY / CURLOPT_NOPROXY: libcurl then follows http_proxy, https_proxy and
-    // no_proxy from the environment.
+    // Redirects are followed by Send, one exchange at a time, so that each hop's proxy and
+    // target are decided and checked as the first one's.
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    // The proxy chosen from the environment ("": none), with no_proxy already applied.
+    curl_easy_setopt(h, CURLOPT_PROXY, proxy.c_str());
+    curl_easy_setopt(h, CURLOPT_NOPROXY, "");
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &transfer);
     // gzip only: offering every encoding libcurl knows ("") invites brotli, which servers may
     // compress at its slowest quality (cpp-httplib does: ~250 ms for a page of 100 subjects).
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
@@ -207,6 +270,7 @@ struct Client::Impl {
   }
 
   Error TransportError(CURLcode code, const Transfer& transfer, const std::string& host) const {
+    if (transfer.refused && code == CURLE_COULDNT_CONNECT) return *transfer.refused;
     if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
       return Error::InvalidArgument(
           "max_response_bytes", fmt::format("the answer of {} is larger than the limit of {} bytes",
@@ -238,9 +302,6 @@ struct Client::Impl {
       case CURLE_SEND_ERROR:
         return Error::Unavailable(
             fmt::format("connection to {} dropped before the answer was complete", host));
-      case CURLE_TOO_MANY_REDIRECTS:
-        return Error::InvalidArgument(
-            "url", fmt::format("{} redirected more than {} times", host, kMaxRedirects));
       case CURLE_UNSUPPORTED_PROTOCOL:
         return Error::InvalidArgument("url", fmt::format("only http and https URLs are allowed "
                                                          "(calling {}, or redirected from it)",
@@ -252,10 +313,47 @@ struct Client::Impl {
     }
   }
 
+  // Follows redirects, each hop sent and checked as the first.
   Result<Response> Send(const Request& request) {
-    const auto target = ParseTarget(request.url.c_str());
-    if (!target) return Fail(Error::InvalidArgument("url", "not a valid http or https URL"));
-    limiter.Acquire(target->host);
+    const Request* current = &request;
+    Request redirected;
+    std::string from;  // the host that redirected, for messages
+    for (int redirects = 0;; ++redirects) {
+      const auto target = ParseUrlTarget(current->url);
+      if (!target) {
+        return Fail(Error::InvalidArgument(
+            "url", from.empty() ? "not a valid http or https URL"
+                                : fmt::format("{} redirected to an invalid URL", from)));
+      }
+      if (target->scheme != "http" && target->scheme != "https") {
+        return Fail(Error::InvalidArgument(
+            "url", fmt::format("only http and https URLs are allowed (calling {}{})",
+                               target->display, from.empty() ? "" : ", redirected from " + from)));
+      }
+      auto hop = SendOnce(*current, *target);
+      if (!hop) return Fail(hop.error());
+      if (hop->location.empty()) return std::move(hop->response);
+      if (redirects == kMaxRedirects) {
+        return Fail(Error::InvalidArgument("url", fmt::format("{} redirected more than {} times",
+                                                              target->display, kMaxRedirects)));
+      }
+      Request next = Redirected(*current, *target, hop->response.status, std::move(hop->location));
+      redirected = std::move(next);
+      current = &redirected;
+      from = target->display;
+    }
+  }
+
+  // One exchange; a redirect is returned, not followed.
+  Result<Hop> SendOnce(const Request& request, const UrlTarget& target) {
+    const std::string proxy = proxies.For(target.scheme, target.host);
+    // The proxy connects to the target: its name is checked here, as well as it can be.
+    if (!proxy.empty()) {
+      if (auto allowed = options.targets.CheckHostByName(target.host, target.display); !allowed) {
+        return Fail(allowed.error());
+      }
+    }
+    limiter.Acquire(target.host);
 
     curl_slist* headers = nullptr;
     bool has_expect = false;
@@ -277,27 +375,32 @@ struct Client::Impl {
     }
     transfer.max_bytes = options.max_response_bytes;
     transfer.read_timeout = options.read_timeout;
-    Configure(transfer, request, headers);
+    transfer.policy = proxy.empty() ? &options.targets : nullptr;
+    transfer.display = target.display;
+    Configure(transfer, request, headers, proxy);
     const CURLcode code = curl_easy_perform(transfer.handle);
 
-    std::string host = target->display;
-    char* effective = nullptr;
-    if (curl_easy_getinfo(transfer.handle, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK &&
-        effective != nullptr) {
-      if (auto last = ParseTarget(effective)) host = last->display;
-    }
     long status = 0;
     curl_easy_getinfo(transfer.handle, CURLINFO_RESPONSE_CODE, &status);
+    Hop hop;
+    char* location = nullptr;
+    if (code == CURLE_OK && IsRedirect(status) &&
+        curl_easy_getinfo(transfer.handle, CURLINFO_REDIRECT_URL, &location) == CURLE_OK &&
+        location != nullptr) {
+      hop.location = location;
+    }
     Give(transfer.handle);
     curl_slist_free_all(headers);
 
-    if (code != CURLE_OK) return Fail(TransportError(code, transfer, host));
+    if (code != CURLE_OK) return Fail(TransportError(code, transfer, target.display));
     transfer.response.status = static_cast<int>(status);
-    return std::move(transfer.response);
+    hop.response = std::move(transfer.response);
+    return hop;
   }
 
   const ClientOptions options;
   HostRateLimiter limiter;
+  const ProxyEnvironment proxies;  // read once, when the client is made
   std::mutex mutex;
   std::vector<CURL*> idle;  // guarded by mutex
 };
@@ -314,7 +417,7 @@ Result<Response> Client::SendChecked(const Request& request) {
   auto response = impl_->Send(request);
   if (!response || response->status < 400) return response;
   Error error = ClassifyHttp(response->status, response->body);
-  if (const auto target = ParseTarget(request.url.c_str())) {
+  if (const auto target = ParseUrlTarget(request.url)) {
     error.message = fmt::format("{} answered {}", target->display, error.message);
   }
   return Fail(std::move(error));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "http/target_policy.hpp"
 
 // The outbound HTTP client every connector (Avni, OpenMRS, ...) talks through. libcurl stays an
 // implementation detail: nothing here includes curl.h.
@@ -31,6 +32,9 @@ struct ClientOptions {
   double per_host_rate = 0;  // requests per second to one host, shared by all threads; 0: none
   int per_host_burst = 10;   // requests a host may receive at once before the rate applies
   std::string user_agent = DefaultUserAgent();
+  // Where connections may go: by default no loopback, private, link-local or other
+  // non-public address (see target_policy.hpp).
+  TargetPolicy targets;
 };
 
 struct Request {
@@ -50,6 +54,14 @@ struct Response {
 // (a pool of idle curl handles, each keeping its own connection cache). Error messages name
 // the host but never the query string, the request body or header values, which may carry
 // secrets.
+//
+// Every connection the client opens is checked against `targets` after DNS resolution, on
+// every redirect too (up to 3 are followed, http and https only; a 303, or a 301/302 answering
+// a POST, is followed with a GET; Authorization and Cookie headers never go to another
+// origin). A request through a proxy of the environment (http_proxy, https_proxy, all_proxy,
+// no_proxy) connects to the proxy, which is the operator's choice and is not checked; its
+// target's name is then resolved here and every address it has must be allowed (a name that
+// does not resolve here is left to the proxy).
 class Client {
  public:
   explicit Client(ClientOptions options);
@@ -59,8 +71,9 @@ class Client {
 
   // Any HTTP answer, whatever its status, is a Response. Errors are transport failures only:
   // kUnavailable for no answer (refused, DNS, dropped connection, timeout, untrusted TLS
-  // certificate) and kInvalidArgument for an answer larger than max_response_bytes. Waits for
-  // the host's rate limit, never fails for it.
+  // certificate, a target the policy refuses: IsRefusedTarget) and kInvalidArgument for an
+  // answer larger than max_response_bytes or too many redirects. Waits for the host's rate
+  // limit, never fails for it.
   Result<Response> Send(const Request& request);
 
   // Send, and a status >= 400 becomes ClassifyHttp(status, body): availability failures

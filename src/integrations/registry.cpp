@@ -14,8 +14,9 @@ Result<std::unique_ptr<scheduler::FlowSet>> Registry::FlowsFor(const ScheduledJo
   return it->second(job);
 }
 
-Registry MakeRegistry(store::Store& store, const Clock& clock) {
-  Registry registry;
+Registry MakeRegistry(store::Store& store, const Clock& clock, http::ClientOptions http) {
+  Registry registry(std::move(http));
+  // The demo calls no external system: it needs no HTTP options.
   registry.Add("demo", [&store, &clock](const ScheduledJob& job) {
     return MakeDemoFlows(store, clock, job);
   });

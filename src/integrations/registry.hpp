@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "http/client.hpp"
 #include "scheduler/flow_runner.hpp"
 
 namespace avni::store {
@@ -20,14 +21,20 @@ class Registry final : public scheduler::FlowProvider {
   using Factory =
       std::function<Result<std::unique_ptr<scheduler::FlowSet>>(const ScheduledJob& job)>;
 
+  // `http`: what every integration makes its clients of external systems (Avni, OpenMRS)
+  // with: timeouts and the operator's target policy.
+  explicit Registry(http::ClientOptions http = {}) : http_(std::move(http)) {}
+
   void Add(std::string type, Factory factory);
   Result<std::unique_ptr<scheduler::FlowSet>> FlowsFor(const ScheduledJob& job) override;
+  const http::ClientOptions& http() const { return http_; }
 
  private:
+  http::ClientOptions http_;
   std::map<std::string, Factory> factories_;
 };
 
-// Every integration of this build, registered.
-Registry MakeRegistry(store::Store& store, const Clock& clock);
+// Every integration of this build, registered, their outbound calls made with `http`.
+Registry MakeRegistry(store::Store& store, const Clock& clock, http::ClientOptions http);
 
 }  // namespace avni::integrations

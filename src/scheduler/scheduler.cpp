@@ -234,7 +234,10 @@ void Scheduler::Ping(const Job& job, std::string_view suffix) {
   }
   std::string url = settings["ping_url"].get<std::string>();
   while (!url.empty() && url.back() == '/') url.pop_back();
-  options_.ping(url + std::string(suffix));
+  if (auto pinged = options_.ping(url + std::string(suffix)); !pinged) {
+    spdlog::warn("tenant {} job {}: the health ping failed: {}", job.tenant_id.value, job.name,
+                 pinged.error().message);
+  }
 }
 
 bool Scheduler::Stop(std::chrono::milliseconds grace) {

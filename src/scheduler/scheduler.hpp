@@ -16,6 +16,7 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "domain/job.hpp"
+#include "http/target_policy.hpp"
 
 namespace avni::store {
 class Store;
@@ -35,8 +36,10 @@ class JobRunner {
   virtual Result<Run> RunJob(const ScheduledJob& job, const std::atomic<bool>& stop) = 0;
 };
 
-// Sends a health ping (healthchecks.io style) to a URL; failures are the pinger's to log.
-using Pinger = std::function<void(const std::string& url)>;
+// Sends a health ping (healthchecks.io style) to a URL. A failure is logged by the scheduler
+// (naming the tenant and job, never the URL, which carries the check's secret id) and changes
+// nothing else.
+using Pinger = std::function<Status(const std::string& url)>;
 
 struct SchedulerOptions {
   std::string instance;  // lease owner: unique per process
@@ -124,8 +127,10 @@ class Scheduler {
   std::condition_variable loop_wake_;
 };
 
-// A pinger over HTTP GET with short timeouts (libcurl); failures are logged without the URL,
-// which carries the check's secret id.
-Pinger HttpPinger(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+// A pinger over HTTP GET (http::Client) with short timeouts. It follows up to 3 redirects,
+// each connection checked against `targets`: a URL the policy refuses is not called, and the
+// failure names settings.ping_url, the address and the flag that would allow it.
+Pinger HttpPinger(http::TargetPolicy targets,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 }  // namespace avni::scheduler

@@ -359,6 +359,50 @@ TEST_P(ConfigApiTest, AnotherTenantsConfigIsNotFound) {
 
 }  // namespace
 
+TEST_P(ConfigApiTest, AUrlToAnAddressTheOperatorRefusesIsA400NamingKeyAddressAndFlag) {
+  const json metadata = {{"key", "avni_api_url"}, {"value", "http://169.254.169.254/"}};
+  auto expect_refused = [&](const Reply& r, const std::string& field) {
+    ASSERT_EQ(r.status, 400) << r.raw;
+    EXPECT_EQ(r.error_code(), "invalid_argument") << r.raw;
+    EXPECT_EQ(r.body["error"]["details"].value("field", ""), field) << r.raw;
+    const std::string message = r.body["error"].value("message", "");
+    EXPECT_TRUE(message.starts_with("avni_api_url: ")) << message;
+    EXPECT_NE(message.find("169.254.169.254 is a link-local address"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("--allow-private-targets"), std::string::npos) << message;
+  };
+  expect_refused(
+      Call("PUT", Path(), json{{"items", {{{"key", "avni_user"}, {"value", "ana"}}, metadata}}},
+           token_),
+      "items[1].value");
+  expect_refused(
+      Call("PUT", Path("/avni_api_url"), json{{"value", "http://169.254.169.254/"}}, token_),
+      "value");
+  // Whole or one key, nothing was written.
+  EXPECT_TRUE(Keys().empty());
+  EXPECT_TRUE(AuditActions().empty());
+
+  // Other keys ending in _url and localhost by name are refused as well; public names pass
+  // (they are checked when called).
+  Reply local =
+      Call("PUT", Path("/openmrs_base_url"), json{{"value", "http://localhost:8080/"}}, token_);
+  EXPECT_EQ(local.status, 400) << local.raw;
+  EXPECT_NE(local.raw.find("openmrs_base_url: localhost:8080 resolves to 127.0.0.1"),
+            std::string::npos)
+      << local.raw;
+  Reply named =
+      Call("PUT", Path("/avni_api_url"), json{{"value", "https://app.avniproject.org"}}, token_);
+  EXPECT_EQ(named.status, 201) << named.raw;
+
+  // The operator allows private targets: the same values are stored.
+  api::ApiOptions allowing;
+  allowing.targets.allow_private = true;
+  RestartServer(allowing);
+  Reply put = Call("PUT", Path(), json{{"items", {metadata}}}, token_);
+  EXPECT_EQ(put.status, 200) << put.raw;
+  EXPECT_EQ(StoredPlain("avni_api_url"), "http://169.254.169.254/");
+}
+
 AVNI_ON_EVERY_BACKEND(ConfigApiTest);
 
 }  // namespace avni::testing

@@ -197,6 +197,30 @@ TEST_P(JobsApiTest, PatchChangesTheScheduleAtOnceKeepsTheSchedulersStateAndIsAud
             (V{"job.update:main", "job.resume:main", "job.update:main", "job.update:main"}));
 }
 
+TEST_P(JobsApiTest, APingUrlToAnAddressTheOperatorRefusesIsA400NamingAddressAndFlag) {
+  const std::string before = Row("main");
+  const json body = {{"settings", {{"ping_url", "http://127.0.0.1:9/x"}}}};
+  Reply r = Patch("main", body);
+  ASSERT_EQ(r.status, 400) << r.raw;
+  EXPECT_EQ(Field(r), "settings.ping_url") << r.raw;
+  const std::string message = r.body["error"].value("message", "");
+  EXPECT_TRUE(message.starts_with("settings.ping_url: ")) << message;
+  EXPECT_NE(message.find("127.0.0.1:9 is a loopback address"), std::string::npos) << message;
+  EXPECT_NE(message.find("--allow-private-targets"), std::string::npos) << message;
+  EXPECT_EQ(Row("main"), before);
+  EXPECT_TRUE(AuditActions().empty());
+
+  // Allowed by the operator's list, the same URL is taken.
+  auto networks = http::TargetPolicy::ParseList("127.0.0.0/8");
+  ASSERT_TRUE(networks) << networks.error().message;
+  api::ApiOptions allowing;
+  allowing.targets.allowed = *networks;
+  RestartServer(allowing);
+  r = Patch("main", body);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["settings"]["ping_url"], "http://127.0.0.1:9/x");
+}
+
 TEST_P(JobsApiTest, PatchRefusesBadInputNamingTheFieldAndWritesNothing) {
   const std::string before = Row("main");
   const std::string long_url = "https://hc-ping.com/" + std::string(481, 'a');

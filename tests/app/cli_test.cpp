@@ -38,11 +38,13 @@ class CliTest : public ::testing::TestWithParam<store::Backend> {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
-  // Runs `avni-integrator ARGS --db DSN --secret-key-file KEY`.
-  ProcessResult Cli(std::vector<std::string> args, const std::string& input = "") {
+  // Runs `avni-integrator ARGS --db DSN --secret-key-file KEY`, with `env` added.
+  ProcessResult Cli(std::vector<std::string> args, const std::string& input = "",
+                    std::vector<std::string> env = {}) {
     args.insert(args.begin(), BinaryPath());
     args.insert(args.end(), {"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key"});
-    return RunProcess(args, input, {"AVNI_INT_SECRET_KEY="});
+    env.push_back("AVNI_INT_SECRET_KEY=");
+    return RunProcess(args, input, env);
   }
 
   std::unique_ptr<store::Store> OpenStore() {
@@ -58,9 +60,9 @@ class CliTest : public ::testing::TestWithParam<store::Backend> {
 // Starts `serve --port 0` and returns it with the port it printed.
 std::optional<std::pair<BackgroundProcess, int>> StartServer(
     const std::vector<std::string>& extra) {
-  std::vector<std::string> argv{BinaryPath(), "serve", "--port", "0"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  auto server = BackgroundProcess::Start(argv, {"AVNI_INT_SECRET_KEY="});
+  std::vector<std::string> args{"--port", "0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto server = BackgroundProcess::Start(ServeCommand(args), {"AVNI_INT_SECRET_KEY="});
   if (!server) return std::nullopt;
   auto line = server->ReadLine(60s);
   if (!line) {
@@ -220,16 +222,68 @@ TEST_P(CliTest, AvniCheckLogsInReadsAPageAndSaysWhatIsWrong) {
   set("avni_api_url", "http://127.0.0.1:" + std::to_string(port), false);
   set("avni_user", "admin@sim", false);
   set("avni_password", "wrong-Pa55", true);
-  auto refused = Cli({"avni", "check", "--tenant", "NGO"});
+  // The simulator listens on loopback: the check is told it may call it.
+  auto refused = Cli({"avni", "check", "--tenant", "NGO", "--allow-private-targets"});
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
   EXPECT_NE(refused.out.find("login   FAIL"), std::string::npos) << refused.out;
   EXPECT_EQ(refused.out.find("wrong-Pa55"), std::string::npos) << refused.out;
 
   set("avni_password", "password", true);
-  auto ok = Cli({"avni", "check", "--tenant", "NGO"});
+  auto ok = Cli({"avni", "check", "--tenant", "NGO", "--allow-private-targets"});
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   EXPECT_NE(ok.out.find("keycloak token for admin@sim"), std::string::npos) << ok.out;
   EXPECT_NE(ok.out.find("7 subject(s) on the first page"), std::string::npos) << ok.out;
+  simulator.Stop();
+}
+
+TEST_P(CliTest, AvniCheckCallsALoopbackServerOnlyWhenTheOperatorAllowsIt) {
+  sim::SimOptions options;
+  options.subjects = 3;
+  sim::Simulator simulator(options);
+  const int port = simulator.Start();
+  ASSERT_GT(port, 0);
+  ASSERT_EQ(Cli({"tenant", "create", "NGO", "--type", "bahmni"}).exit_code, 0);
+  auto opened = store::Store::Open(db_->dsn());
+  ASSERT_TRUE(opened) << opened.error().message;
+  ASSERT_TRUE((*opened)->Transact([&](store::Tx& tx) -> Status {
+    auto tenant = tx.tenants().FindByName("NGO");
+    if (!tenant) return Fail(tenant.error());
+    auto config = tx.tenant(tenant->id).config();
+    for (auto [key, value] : {std::pair<std::string, std::string>{
+                                  "avni_api_url", "http://127.0.0.1:" + std::to_string(port)},
+                              {"avni_user", "admin@sim"},
+                              {"avni_auth_enabled", "false"}}) {
+      if (auto set = config.Set(key, value, false); !set) return Fail(set.error());
+    }
+    return {};
+  }));
+  const std::vector<std::string> check = {"avni", "check", "--tenant", "NGO"};
+
+  auto refused = Cli(check);
+  EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+  EXPECT_NE(refused.out.find("FAIL avni_api_url: 127.0.0.1:" + std::to_string(port) +
+                             " is a loopback address"),
+            std::string::npos)
+      << refused.out;
+  EXPECT_NE(refused.out.find("--allow-private-targets"), std::string::npos) << refused.out;
+  EXPECT_TRUE(simulator.Stats().empty()) << "the simulator was called";
+
+  auto with_flag = check;
+  with_flag.push_back("--allow-private-targets");
+  auto with_list = check;
+  with_list.insert(with_list.end(), {"--allowed-targets", "10.0.5.0/24,127.0.0.1/32"});
+  for (const auto& [args, env] :
+       {std::pair{with_flag, std::vector<std::string>{}},
+        std::pair{with_list, std::vector<std::string>{}},
+        std::pair{check, std::vector<std::string>{"AVNI_INT_ALLOW_PRIVATE_TARGETS=1"}}}) {
+    auto ok = Cli(args, "", env);
+    EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+    EXPECT_NE(ok.out.find("3 subject(s) on the first page"), std::string::npos) << ok.out;
+  }
+
+  auto bad = Cli({"avni", "check", "--tenant", "NGO", "--allowed-targets", "127.0.0.1/40"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--allowed-targets: '127.0.0.1/40'"), std::string::npos) << bad.err;
   simulator.Stop();
 }
 
@@ -276,9 +330,9 @@ TEST(CliFailureTest, PortInUseIsReportedWithTheFix) {
   const int port = ntohs(addr.sin_port);
   char tmpl[] = "/tmp/avni-cli-XXXXXX";
   const std::string dir = ::mkdtemp(tmpl);
-  auto r = RunProcess({BinaryPath(), "serve", "--port", std::to_string(port), "--db",
-                       "sqlite:" + dir + "/db.sqlite"},
-                      "", {"AVNI_INT_SECRET_KEY="});
+  auto r = RunProcess(
+      ServeCommand({"--port", std::to_string(port), "--db", "sqlite:" + dir + "/db.sqlite"}), "",
+      {"AVNI_INT_SECRET_KEY="});
   ::close(fd);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos)

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "client_fixture.hpp"
+#include "common/taxonomy.hpp"
 
 namespace avni::avniapi {
 namespace {
@@ -179,6 +180,27 @@ TEST_F(AvniClientTest, ARefusalThatOutlivesTheNewLoginIsNotRetriedForever) {
   EXPECT_EQ(page.error().code, ErrorCode::kUnauthenticated);  // availability: retried later
   EXPECT_EQ(SimGet("/_sim/stats").at("requests").value("/api/subjects", 0), 2);
   EXPECT_EQ(client.Stats().logins, 2);
+}
+
+TEST_F(AvniClientTest, ALoopbackServerIsRefusedAsAnOutageNamingTheKeyAndTheFlag) {
+  sim::SimOptions options;
+  options.auth.idp = "keycloak";
+  StartSim(options);
+  // With a login (the first call is /idp-details) and without (the first is the read itself).
+  for (const bool auth : {true, false}) {
+    SCOPED_TRACE(auth ? "login" : "USER-NAME");
+    Client& client = MakeClient(Config(auth), http::ClientOptions{});
+    auto page = client.List(Resource::kSubject, ListQuery{.since = Timestamp{}});
+    ASSERT_FALSE(page) << "a loopback Avni was called under the default policy";
+    // An availability failure: the run fails with this message; no record is parked for it.
+    EXPECT_TRUE(IsAvailability(page.error()));
+    const std::string& message = page.error().message;
+    EXPECT_TRUE(message.starts_with("avni_api_url: 127.0.0.1:" + std::to_string(port_) +
+                                    " is a loopback address"))
+        << message;
+    EXPECT_NE(message.find("--allow-private-targets"), std::string::npos) << message;
+  }
+  EXPECT_TRUE(SimGet("/_sim/stats").at("requests").empty()) << "the simulator was called";
 }
 
 }  // namespace

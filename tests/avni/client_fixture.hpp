@@ -12,6 +12,7 @@
 #include "avni/client.hpp"
 #include "avnisim/simulator.hpp"
 #include "support/fake_clock.hpp"
+#include "support/loopback_client.hpp"
 
 namespace avni::avniapi {
 
@@ -37,7 +38,9 @@ class AvniClientTest : public ::testing::Test {
     config.auth_enabled = auth_enabled;
     return config;
   }
-  Client& MakeClient(AvniConfig config, http::ClientOptions options = {}) {
+  // The simulator listens on loopback: the client is allowed it unless `options` say otherwise.
+  Client& MakeClient(AvniConfig config,
+                     http::ClientOptions options = testing::LoopbackClientOptions()) {
     client_ = std::make_unique<Client>(std::move(config), clock_, options);
     return *client_;
   }

@@ -9,6 +9,7 @@
 
 #include "avni/source.hpp"
 #include "avnisim/simulator.hpp"
+#include "support/loopback_client.hpp"
 #include "sync/engine_fixture.hpp"
 
 namespace avni::testing {
@@ -33,7 +34,7 @@ class AvniEngineTest : public EngineTest {
     config.api_url = "http://127.0.0.1:" + std::to_string(port);
     config.user = "admin@sim";
     config.auth_enabled = false;
-    client_ = std::make_unique<avniapi::Client>(config, wall_clock_);
+    client_ = std::make_unique<avniapi::Client>(config, wall_clock_, LoopbackClientOptions());
     options_.page_size = 40;
     options_.retry.max_attempts = 6;
   }
@@ -111,6 +112,23 @@ TEST_P(AvniEngineTest, EverySubjectArrivesOnceThroughOutagesCutAnswersAndEdits) 
                                        std::to_string(tenant_.value));
   ASSERT_EQ(cursor.size(), 1u);
   EXPECT_TRUE(cursor[0].ends_with(":" + last_id)) << cursor[0];
+}
+
+TEST_P(AvniEngineTest, AnAvniTheOperatorDoesNotAllowFailsTheRunAndParksNothing) {
+  // The same simulator, but the client has the default target policy: loopback is refused.
+  client_ = std::make_unique<avniapi::Client>(client_->config(), wall_clock_);
+  const sync::FlowResult result = Run();
+  EXPECT_EQ(result.outcome, sync::FlowOutcome::kFailed);
+  // The engine says what it was doing; the client's part names the setting first.
+  EXPECT_NE(result.message.find("failed: avni_api_url: 127.0.0.1:"), std::string::npos)
+      << result.message;
+  EXPECT_NE(result.message.find("--allow-private-targets"), std::string::npos) << result.message;
+  EXPECT_TRUE(ErrorEntityIds().empty());
+  EXPECT_EQ(sink_.size(), 0u);
+  EXPECT_EQ(CursorId(), "");
+  auto stats = control_->Get("/_sim/stats");
+  ASSERT_TRUE(stats && stats->status == 200);
+  EXPECT_TRUE(json::parse(stats->body).at("requests").empty()) << "the simulator was called";
 }
 
 AVNI_ON_EVERY_BACKEND(AvniEngineTest);

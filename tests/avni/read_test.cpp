@@ -207,7 +207,7 @@ TEST_F(AvniReadTest, OutagesAndBrokenAnswersAreAvailabilityFailures) {
   EXPECT_EQ(dropped.error().code, ErrorCode::kUnavailable);
   control_->Delete("/_sim/faults");
 
-  http::ClientOptions quick;
+  http::ClientOptions quick = testing::LoopbackClientOptions();
   quick.read_timeout = milliseconds(300);
   Client& impatient = MakeClient(Config(false), quick);
   SimPost("/_sim/faults", {{"hang_ms", 5000}, {"hang_rate", 1.0}});

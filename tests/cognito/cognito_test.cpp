@@ -22,6 +22,7 @@
 #include "cognito/login.hpp"
 #include "cognito/srp.hpp"
 #include "http/client.hpp"
+#include "support/loopback_client.hpp"
 #include "support/process.hpp"
 
 namespace avni::cognito {
@@ -158,11 +159,13 @@ class CognitoTest : public ::testing::Test {
 
   std::atomic<int> issued_{0};
   std::unique_ptr<CognitoIdpServer> idp_;
-  std::unique_ptr<Served> served_;
   std::mutex mutex_;
   std::vector<std::string> srp_a_;
   std::vector<std::string> srp_b_;
-  http::Client client_{http::ClientOptions{}};
+  // After what its logger writes to: destroyed (stopped) first, so that a log line of the last
+  // exchange cannot land in a vector already destroyed.
+  std::unique_ptr<Served> served_;
+  http::Client client_{avni::testing::LoopbackClientOptions()};
 };
 
 TEST(CognitoTimestamp, HasTheShapeCognitoSignsWithAnUnpaddedDay) {
@@ -453,7 +456,7 @@ json PasswordVerifier(const std::string& srp_b) {
 
 TEST(CognitoClient, RefusesAServerSendingBZeroModuloN) {
   FakeCognito fake(200, PasswordVerifier(kGroupN));
-  http::Client client(http::ClientOptions{});
+  http::Client client(avni::testing::LoopbackClientOptions());
   auto result = CognitoLogin(client, FakeParams(fake));
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kUnavailable);
@@ -465,7 +468,7 @@ TEST(CognitoClient, AMalformedChallengeIsUnavailableNamingWhatIsMissing) {
   json answer = PasswordVerifier("abc");
   answer["ChallengeParameters"].erase("SECRET_BLOCK");
   FakeCognito fake(200, answer);
-  http::Client client(http::ClientOptions{});
+  http::Client client(avni::testing::LoopbackClientOptions());
   auto result = CognitoLogin(client, FakeParams(fake));
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kUnavailable);
@@ -474,7 +477,8 @@ TEST(CognitoClient, AMalformedChallengeIsUnavailableNamingWhatIsMissing) {
 
 TEST(CognitoClient, ServerErrorsAndNoAnswerAreUnavailable) {
   FakeCognito fake(500, {{"__type", "InternalErrorException"}, {"message", "boom"}});
-  http::Client client(http::ClientOptions{.connect_timeout = 2s, .read_timeout = 2s});
+  http::Client client(
+      avni::testing::LoopbackClientOptions({.connect_timeout = 2s, .read_timeout = 2s}));
   auto failed = CognitoLogin(client, FakeParams(fake));
   ASSERT_FALSE(failed.has_value());
   EXPECT_EQ(failed.error().code, ErrorCode::kUnavailable);
@@ -488,7 +492,7 @@ TEST(CognitoClient, ServerErrorsAndNoAnswerAreUnavailable) {
 TEST(CognitoClient, NeverRepeatsAPasswordTheServerEchoes) {
   FakeCognito fake(400, {{"__type", "com.amazon#NotAuthorizedException"},
                          {"message", std::string("bad password ") + kPassword}});
-  http::Client client(http::ClientOptions{});
+  http::Client client(avni::testing::LoopbackClientOptions());
   auto result = CognitoLogin(client, FakeParams(fake));
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kUnauthenticated);

@@ -22,6 +22,7 @@
 #include "common/taxonomy.hpp"
 #include "http/client.hpp"
 #include "http/loopback.hpp"
+#include "support/loopback_client.hpp"
 #include "support/process.hpp"
 
 namespace avni::http {
@@ -29,6 +30,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+using testing::LoopbackClientOptions;
 
 class HttpClientTest : public ::testing::Test {
  protected:
@@ -53,7 +55,7 @@ TEST_F(HttpClientTest, ReusesOneConnectionForSequentialRequests) {
     res.set_content("pong", "text/plain");
   });
   LoopbackServer running(std::move(server));
-  Client client(ClientOptions{});
+  Client client(LoopbackClientOptions());
   for (int i = 0; i < 10; ++i) {
     auto response = client.Send({.url = running.Url("/ping")});
     ASSERT_TRUE(response.has_value()) << response.error().message;
@@ -73,7 +75,7 @@ TEST_F(HttpClientTest, SendsMethodHeadersAndBodyAndReturnsLowerCaseHeaders) {
     res.set_content(req.body, "application/json");
   });
   LoopbackServer running(std::move(server));
-  Client client(ClientOptions{});
+  Client client(LoopbackClientOptions());
   auto response = client.Send({.method = "PUT",
                                .url = running.Url("/thing"),
                                .headers = {{"AUTH-TOKEN", "t1"}},
@@ -97,7 +99,7 @@ TEST_F(HttpClientTest, ReadTimeoutEndsAStalledAnswer) {
     res.set_content("late", "text/plain");
   });
   LoopbackServer running(std::move(server));
-  Client client(ClientOptions{.read_timeout = 500ms});
+  Client client(LoopbackClientOptions({.read_timeout = 500ms}));
   const auto start = Clock::now();
   auto response = client.Send({.url = running.Url("/slow")});
   const double elapsed = SecondsSince(start);
@@ -115,7 +117,7 @@ TEST_F(HttpClientTest, ReadTimeoutEndsAStalledAnswer) {
 }
 
 TEST_F(HttpClientTest, ConnectionRefusedIsUnavailableAndNamesTheHost) {
-  Client client(ClientOptions{});
+  Client client(LoopbackClientOptions());
   auto response = client.Send({.url = "http://127.0.0.1:1/x"});
   ASSERT_FALSE(response.has_value());
   EXPECT_EQ(response.error().code, ErrorCode::kUnavailable);
@@ -125,7 +127,7 @@ TEST_F(HttpClientTest, ConnectionRefusedIsUnavailableAndNamesTheHost) {
 }
 
 TEST_F(HttpClientTest, MessagesNeverCarryQueryBodyOrCredentials) {
-  Client client(ClientOptions{});
+  Client client(LoopbackClientOptions());
   auto response =
       client.SendChecked({.method = "POST",
                           .url = "http://127.0.0.1:1/x?token=SECRET",
@@ -148,7 +150,7 @@ TEST_F(HttpClientTest, ConnectionDroppedMidBodyIsUnavailable) {
                              });
   });
   LoopbackServer running(std::move(server));
-  Client client(ClientOptions{});
+  Client client(LoopbackClientOptions());
   auto response = client.Send({.url = running.Url("/cut")});
   ASSERT_FALSE(response.has_value()) << "a truncated body was returned as complete";
   EXPECT_EQ(response.error().code, ErrorCode::kUnavailable);
@@ -166,7 +168,7 @@ TEST_F(HttpClientTest, DecodesGzipBodies) {
     res.set_content(Gzip(text), "text/plain");
   });
   LoopbackServer running(std::move(server));
-  Client client(ClientOptions{});
+  Client client(LoopbackClientOptions());
   auto response = client.Send({.url = running.Url("/gz")});
   ASSERT_TRUE(response.has_value()) << response.error().message;
   EXPECT_NE(accept_encoding.find("gzip"), std::string::npos) << accept_encoding;
@@ -197,7 +199,7 @@ TEST_F(HttpClientTest, AnswerOverTheLimitIsRefusedAndCutShort) {
                                      });
   });
   LoopbackServer running(std::move(server));
-  Client client(ClientOptions{.max_response_bytes = 1024 * 1024});
+  Client client(LoopbackClientOptions({.max_response_bytes = 1024 * 1024}));
   auto response = client.Send({.url = running.Url("/big")});
   ASSERT_FALSE(response.has_value());
   EXPECT_EQ(response.error().code, ErrorCode::kInvalidArgument);
@@ -215,7 +217,7 @@ TEST_F(HttpClientTest, SendCheckedClassifiesFailuresAsTheTaxonomySays) {
     res.set_content(req.has_param("body") ? req.get_param_value("body") : "nope", "text/plain");
   });
   LoopbackServer running(std::move(server));
-  Client client(ClientOptions{});
+  Client client(LoopbackClientOptions());
   struct Case {
     std::string path;
     ErrorCode code;
@@ -265,7 +267,7 @@ TEST_F(HttpClientTest, FollowsProxyFromTheEnvironmentAndNoProxy) {
     ScopedEnv http_proxy("http_proxy", proxy_url.c_str());
     ScopedEnv no_proxy("no_proxy", nullptr);
     ScopedEnv no_proxy_upper("NO_PROXY", nullptr);
-    Client client(ClientOptions{});
+    Client client(LoopbackClientOptions());
     auto response = client.Send({.url = target});
     ASSERT_TRUE(response.has_value()) << response.error().message;
     EXPECT_EQ(response->body, "via proxy");
@@ -275,7 +277,7 @@ TEST_F(HttpClientTest, FollowsProxyFromTheEnvironmentAndNoProxy) {
     ScopedEnv http_proxy("http_proxy", proxy_url.c_str());
     ScopedEnv no_proxy("no_proxy", "127.0.0.1");
     proxy_target.clear();
-    Client client(ClientOptions{});
+    Client client(LoopbackClientOptions());
     auto response = client.Send({.url = target});
     ASSERT_TRUE(response.has_value()) << response.error().message;
     EXPECT_EQ(response->body, "direct");
@@ -289,7 +291,7 @@ TEST_F(HttpClientTest, RateLimitsEachHostOnItsOwn) {
     res.set_content("ok", "text/plain");
   });
   LoopbackServer running(std::move(server));
-  Client client(ClientOptions{.per_host_rate = 20, .per_host_burst = 1});
+  Client client(LoopbackClientOptions({.per_host_rate = 20, .per_host_burst = 1}));
   const auto start = Clock::now();
   for (int i = 0; i < 21; ++i) {
     auto response = client.Send({.url = running.Url("/r")});
@@ -298,7 +300,7 @@ TEST_F(HttpClientTest, RateLimitsEachHostOnItsOwn) {
   EXPECT_GE(SecondsSince(start), 0.9) << "21 requests at 20/s with burst 1 went too fast";
 
   // At 2/s a host's second request waits 0.5 s; another host's first one must not.
-  Client slow(ClientOptions{.per_host_rate = 2, .per_host_burst = 1});
+  Client slow(LoopbackClientOptions({.per_host_rate = 2, .per_host_burst = 1}));
   ASSERT_TRUE(slow.Send({.url = running.Url("/r")}).has_value());
   const auto other = Clock::now();
   auto response = slow.Send({.url = running.Url("/r", "localhost")});
@@ -315,7 +317,7 @@ TEST_F(HttpClientTest, ServesManyThreadsAtOnce) {
     res.set_content(req.matches[1], "text/plain");
   });
   LoopbackServer running(std::move(server));
-  Client client(ClientOptions{});
+  Client client(LoopbackClientOptions());
   std::atomic<int> correct{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -350,7 +352,7 @@ TEST_F(HttpClientTest, VerifiesTlsCertificatesAgainstTheConfiguredBundle) {
   LoopbackServer running(std::move(server));
   const std::string url = "https://127.0.0.1:" + std::to_string(running.port()) + "/secure";
 
-  Client strict(ClientOptions{});
+  Client strict(LoopbackClientOptions());
   auto refused = strict.Send({.url = url});
   ASSERT_FALSE(refused.has_value()) << "a self-signed certificate was trusted by default";
   EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
@@ -358,12 +360,215 @@ TEST_F(HttpClientTest, VerifiesTlsCertificatesAgainstTheConfiguredBundle) {
       << refused.error().message;
   EXPECT_NE(refused.error().message.find("not trusted"), std::string::npos);
 
-  Client trusting(ClientOptions{.ca_bundle = cert});
+  Client trusting(LoopbackClientOptions({.ca_bundle = cert}));
   auto accepted = trusting.Send({.url = url});
   ASSERT_TRUE(accepted.has_value()) << accepted.error().message;
   EXPECT_EQ(accepted->status, 200);
   EXPECT_EQ(accepted->body, "secret handshake");
   std::filesystem::remove_all(dir);
+}
+
+// The outbound target policy: tenant admins write the URLs, the operator says where calls go.
+
+constexpr auto kNpos = std::string::npos;
+
+// A server that answers every GET with "ok" and counts the requests it saw.
+std::unique_ptr<httplib::Server> Counting(std::atomic<int>& requests) {
+  auto server = std::make_unique<httplib::Server>();
+  server->Get(".*", [&requests](const httplib::Request&, httplib::Response& res) {
+    ++requests;
+    res.set_content("ok", "text/plain");
+  });
+  return server;
+}
+
+// Says whether `error` is a refusal by the target policy naming `what` and how to allow it.
+::testing::AssertionResult RefusedNaming(const Error& error, const std::string& what) {
+  if (!IsRefusedTarget(error) || error.code != ErrorCode::kUnavailable) {
+    return ::testing::AssertionFailure() << "not a refused target: " << error.message;
+  }
+  for (const std::string& part :
+       {what, std::string("--allow-private-targets"), std::string("--allowed-targets CIDR")}) {
+    if (error.message.find(part) == kNpos) {
+      return ::testing::AssertionFailure() << "no '" << part << "' in: " << error.message;
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+TEST_F(HttpClientTest, TheDefaultPolicyRefusesALoopbackServerWithoutCallingIt) {
+  std::atomic<int> requests{0};
+  LoopbackServer running(Counting(requests));
+  Client client(ClientOptions{});
+  auto response = client.Send({.url = running.Url("/x")});
+  ASSERT_FALSE(response.has_value()) << "a loopback server was called under the default policy";
+  EXPECT_TRUE(RefusedNaming(response.error(), "127.0.0.1"));
+  EXPECT_NE(response.error().message.find("loopback"), kNpos) << response.error().message;
+  EXPECT_TRUE(IsAvailability(response.error()));
+  EXPECT_EQ(requests.load(), 0);
+}
+
+TEST_F(HttpClientTest, ANameThatResolvesToLoopbackIsRefusedToo) {
+  std::atomic<int> requests{0};
+  LoopbackServer running(Counting(requests));
+  Client client(ClientOptions{});
+  auto response = client.Send({.url = running.Url("/x", "localhost")});
+  ASSERT_FALSE(response.has_value()) << "localhost was called under the default policy";
+  EXPECT_TRUE(RefusedNaming(response.error(),
+                            "localhost:" + std::to_string(running.port()) + " resolves to "));
+  EXPECT_NE(response.error().message.find("loopback"), kNpos) << response.error().message;
+  EXPECT_EQ(requests.load(), 0);
+}
+
+TEST_F(HttpClientTest, TheMetadataAddressIsRefusedAtOnce) {
+  Client client(ClientOptions{.connect_timeout = 5s});
+  const auto start = Clock::now();
+  // Port 9 (discard): were the check ever lost, nothing would answer there either.
+  auto response = client.Send({.url = "http://169.254.169.254:9/latest/meta-data/"});
+  ASSERT_FALSE(response.has_value());
+  EXPECT_TRUE(RefusedNaming(response.error(), "169.254.169.254:9 is a link-local address"));
+  EXPECT_LT(SecondsSince(start), 1.0) << "the refusal waited for a connection attempt";
+}
+
+TEST_F(HttpClientTest, AllowPrivateTargetsLetsEveryAddressThrough) {
+  std::atomic<int> requests{0};
+  LoopbackServer running(Counting(requests));
+  Client client(ClientOptions{.targets = {.allow_private = true}});
+  for (const std::string host : {"127.0.0.1", "localhost"}) {
+    auto response = client.Send({.url = running.Url("/x", host)});
+    ASSERT_TRUE(response.has_value()) << response.error().message;
+    EXPECT_EQ(response->body, "ok");
+  }
+  EXPECT_EQ(requests.load(), 2);
+}
+
+TEST_F(HttpClientTest, AnAllowedNetworkLetsItsOwnAddressesThroughAndNoOthers) {
+  std::atomic<int> first{0}, second{0};
+  LoopbackServer allowed(Counting(first), "127.0.0.1");
+  LoopbackServer other(Counting(second), "127.0.0.2");
+  auto networks = TargetPolicy::ParseList("127.0.0.1/32");
+  ASSERT_TRUE(networks) << networks.error().message;
+  Client client(ClientOptions{.targets = {.allowed = *networks}});
+  auto ok = client.Send({.url = allowed.Url("/x")});
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ(ok->body, "ok");
+  auto refused = client.Send({.url = other.Url("/x")});
+  ASSERT_FALSE(refused.has_value()) << "127.0.0.2 is outside 127.0.0.1/32";
+  EXPECT_TRUE(RefusedNaming(refused.error(), "127.0.0.2"));
+  EXPECT_EQ(first.load(), 1);
+  EXPECT_EQ(second.load(), 0);
+}
+
+TEST_F(HttpClientTest, ARedirectToARefusedAddressIsRefusedBeforeItIsCalled) {
+  std::atomic<int> redirected{0};
+  LoopbackServer inside(Counting(redirected), "127.0.0.2");
+  std::atomic<int> asked{0};
+  auto server = std::make_unique<httplib::Server>();
+  server->Get("/go", [&](const httplib::Request&, httplib::Response& res) {
+    ++asked;
+    res.set_redirect(inside.Url("/secret"), 302);
+  });
+  LoopbackServer allowed(std::move(server), "127.0.0.1");
+  auto networks = TargetPolicy::ParseList("127.0.0.1/32");
+  ASSERT_TRUE(networks) << networks.error().message;
+  Client client(ClientOptions{.targets = {.allowed = *networks}});
+  auto response = client.Send({.url = allowed.Url("/go")});
+  ASSERT_FALSE(response.has_value()) << "the redirect to 127.0.0.2 was followed";
+  EXPECT_TRUE(RefusedNaming(response.error(), "127.0.0.2"));
+  EXPECT_EQ(asked.load(), 1);
+  EXPECT_EQ(redirected.load(), 0);
+}
+
+TEST_F(HttpClientTest, ThroughAProxyTheTargetIsCheckedByNameAndTheProxyIsNot) {
+  std::atomic<int> proxied{0};
+  auto proxy = std::make_unique<httplib::Server>();
+  proxy->Get(".*", [&](const httplib::Request&, httplib::Response& res) {
+    ++proxied;
+    res.set_content("via proxy", "text/plain");
+  });
+  // The proxy is on 127.0.0.1, which the policy does not allow: the operator chose it.
+  LoopbackServer running_proxy(std::move(proxy), "127.0.0.1");
+  ScopedEnv http_proxy("http_proxy", running_proxy.Url("").c_str());
+  ScopedEnv no_proxy("no_proxy", nullptr);
+  ScopedEnv no_proxy_upper("NO_PROXY", nullptr);
+  auto networks = TargetPolicy::ParseList("127.0.0.2/32");
+  ASSERT_TRUE(networks) << networks.error().message;
+  Client client(ClientOptions{.targets = {.allowed = *networks}});
+
+  auto allowed = client.Send({.url = "http://127.0.0.2:9/x"});
+  ASSERT_TRUE(allowed.has_value()) << allowed.error().message;
+  EXPECT_EQ(allowed->body, "via proxy");
+  for (const std::string url : {"http://127.0.0.3:9/x", "http://localhost:9/x"}) {
+    SCOPED_TRACE(url);
+    auto refused = client.Send({.url = url});
+    ASSERT_FALSE(refused.has_value()) << "the proxy was asked for a refused target";
+    EXPECT_TRUE(RefusedNaming(refused.error(), "loopback"));
+  }
+  EXPECT_EQ(proxied.load(), 1);
+}
+
+TEST_F(HttpClientTest, FollowsRedirectsAsBrowsersDoAndKeepsCredentialsWithTheirOrigin) {
+  std::mutex mutex;
+  std::vector<std::string> seen;  // "METHOD path body auth"
+  auto record = [&](const httplib::Request& req) {
+    std::lock_guard lock(mutex);
+    seen.push_back(req.method + " " + req.path + " " + req.body + " " +
+                   req.get_header_value("Authorization"));
+  };
+  auto other = std::make_unique<httplib::Server>();
+  other->Get("/elsewhere", [&](const httplib::Request& req, httplib::Response& res) {
+    record(req);
+    res.set_content("there", "text/plain");
+  });
+  LoopbackServer running_other(std::move(other));
+  auto server = std::make_unique<httplib::Server>();
+  server->Post("/see-other", [&](const httplib::Request& req, httplib::Response& res) {
+    record(req);
+    res.set_redirect("/landing", 303);
+  });
+  server->Post("/temporary", [&](const httplib::Request& req, httplib::Response& res) {
+    record(req);
+    res.set_redirect("/landing", 307);
+  });
+  server->Get("/away", [&](const httplib::Request& req, httplib::Response& res) {
+    record(req);
+    res.set_redirect(running_other.Url("/elsewhere"), 302);
+  });
+  server->Get("/loop", [](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect("/loop", 302);
+  });
+  auto landing = [&](const httplib::Request& req, httplib::Response& res) {
+    record(req);
+    res.set_content("landed", "text/plain");
+  };
+  server->Get("/landing", landing);
+  server->Post("/landing", landing);
+  LoopbackServer running(std::move(server));
+  Client client(LoopbackClientOptions());
+  const std::vector<std::pair<std::string, std::string>> auth = {{"Authorization", "Bearer t"}};
+
+  auto get = client.Send(
+      {.method = "POST", .url = running.Url("/see-other"), .headers = auth, .body = "b1"});
+  ASSERT_TRUE(get.has_value()) << get.error().message;
+  EXPECT_EQ(get->body, "landed");
+  auto kept = client.Send(
+      {.method = "POST", .url = running.Url("/temporary"), .headers = auth, .body = "b2"});
+  ASSERT_TRUE(kept.has_value()) << kept.error().message;
+  auto away = client.Send({.url = running.Url("/away"), .headers = auth});
+  ASSERT_TRUE(away.has_value()) << away.error().message;
+  EXPECT_EQ(away->body, "there");
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(seen,
+              (std::vector<std::string>{"POST /see-other b1 Bearer t", "GET /landing  Bearer t",
+                                        "POST /temporary b2 Bearer t", "POST /landing b2 Bearer t",
+                                        "GET /away  Bearer t", "GET /elsewhere  "}));
+  }
+  auto loop = client.Send({.url = running.Url("/loop")});
+  ASSERT_FALSE(loop.has_value());
+  EXPECT_EQ(loop.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(loop.error().message.find("redirected more than 3 times"), kNpos)
+      << loop.error().message;
 }
 
 }  // namespace

@@ -15,12 +15,14 @@
 
 namespace avni::http {
 
-// A loopback server on a free port, run on its own thread until destroyed.
+// A loopback server on a free port of `address` (any of 127.0.0.0/8), run on its own thread
+// until destroyed.
 template <typename ServerT>
 class LoopbackServer {
  public:
-  explicit LoopbackServer(std::unique_ptr<ServerT> server) : server_(std::move(server)) {
-    port_ = server_->bind_to_any_port("127.0.0.1");
+  explicit LoopbackServer(std::unique_ptr<ServerT> server, std::string address = "127.0.0.1")
+      : server_(std::move(server)), address_(std::move(address)) {
+    port_ = server_->bind_to_any_port(address_);
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -29,12 +31,14 @@ class LoopbackServer {
     thread_.join();
   }
   int port() const { return port_; }
-  std::string Url(const std::string& path, const std::string& host = "127.0.0.1") const {
-    return "http://" + host + ":" + std::to_string(port_) + path;
+  // http://ADDRESS:PORT/path, or another name for it (localhost).
+  std::string Url(const std::string& path, const std::string& host = "") const {
+    return "http://" + (host.empty() ? address_ : host) + ":" + std::to_string(port_) + path;
   }
 
  private:
   std::unique_ptr<ServerT> server_;
+  std::string address_;
   int port_ = 0;
   std::thread thread_;
 };

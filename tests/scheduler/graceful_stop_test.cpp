@@ -48,8 +48,8 @@ class GracefulStopTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::optional<BackgroundProcess> Serve() {
-    auto p = BackgroundProcess::Start({BinaryPath(), "serve", "--port", "0", "--db", dsn_,
-                                       "--grace-seconds", "20", "--lease-seconds", "30"},
+    auto p = BackgroundProcess::Start(ServeCommand({"--port", "0", "--db", dsn_, "--grace-seconds",
+                                                    "20", "--lease-seconds", "30"}),
                                       {kKey});
     if (p) {
       EXPECT_TRUE(p->ReadLine(60s).has_value()) << p->Stderr();

@@ -64,11 +64,12 @@ TEST(MultiInstance, ThreeInstancesNeverOverlapAJobLoseNoFireAndTakeOverADeadOnes
 
   std::vector<BackgroundProcess> instances;
   for (int i = 0; i < 3; ++i) {
-    auto p = BackgroundProcess::Start(
-        {BinaryPath(), "serve", "--port", "0", "--db", db->dsn(), "--instance-id",
-         "instance-" + std::to_string(i), "--workers", "8", "--lease-seconds",
-         std::to_string(kLeaseSeconds), "--grace-seconds", "10", "--log-level", "warn"},
-        {kKey});
+    auto p =
+        BackgroundProcess::Start(ServeCommand({"--port", "0", "--db", db->dsn(), "--instance-id",
+                                               "instance-" + std::to_string(i), "--workers", "8",
+                                               "--lease-seconds", std::to_string(kLeaseSeconds),
+                                               "--grace-seconds", "10", "--log-level", "warn"}),
+                                 {kKey});
     ASSERT_TRUE(p.has_value());
     ASSERT_TRUE(p->ReadLine(60s).has_value()) << p->Stderr();
     instances.push_back(std::move(*p));

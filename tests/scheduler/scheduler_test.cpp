@@ -72,9 +72,10 @@ class SchedulerTest : public StoreTest {
     options_.lease_ttl = 30s;
     options_.heartbeat = 10s;
     options_.pause_after = 3;
-    options_.ping = [this](const std::string& url) {
+    options_.ping = [this](const std::string& url) -> Status {
       std::lock_guard lock(pings_mutex_);
       pings_.push_back(url);
+      return {};
     };
     // A whole minute, so that "every 10 seconds" fires at :00, :10, ...
     clock_.Set(FromEpochMillis(1'800'000'000'000 - 1'800'000'000'000 % 60'000));

@@ -20,10 +20,18 @@ void ApiTest::SetUp() {
   StoreTest::SetUp();
   if (IsSkipped() || HasFatalFailure()) return;
   auth_ = std::make_unique<auth::Authenticator>(*store_, clock_);
+  RestartServer({});
+}
+
+void ApiTest::RestartServer(api::ApiOptions api_options) {
+  if (server_) server_->Stop();
+  if (serving_.joinable()) serving_.join();
+  server_.reset();
   ServerOptions options;
   options.port = 0;
   options.threads = 4;
-  server_ = std::make_unique<HttpServer>(api::Services{*store_, *auth_, clock_, {}}, options);
+  server_ =
+      std::make_unique<HttpServer>(api::Services{*store_, *auth_, clock_, api_options}, options);
   auto bound = server_->Bind();
   ASSERT_TRUE(bound.has_value()) << bound.error().message;
   serving_ = std::thread([this] { server_->Serve(); });

@@ -54,6 +54,9 @@ class ApiTest : public StoreTest {
   // An API key made straight in the store (not audited); returns the key to present.
   std::string MakeApiKey(TenantId tenant, Role role, const std::string& name = "ci");
 
+  // Stops the server and starts another on the same database with `options` (a new port).
+  void RestartServer(api::ApiOptions options);
+
   // "/api/v1/tenants/<t>" followed by `rest`.
   static std::string TenantPath(TenantId t, const std::string& rest = "");
   // How many rows `from_where` (e.g. "audit_log WHERE tenant_id IS NULL") holds in the raw

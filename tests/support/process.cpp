@@ -88,6 +88,12 @@ std::string BinaryPath() {
   return AVNI_TEST_BINARY;
 }
 
+std::vector<std::string> ServeCommand(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{BinaryPath(), "serve", "--allow-private-targets"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& input,
                          const std::vector<std::string>& env, std::chrono::seconds timeout) {
   Spawned s = Spawn(argv, env, "");

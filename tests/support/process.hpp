@@ -12,6 +12,11 @@ namespace avni::testing {
 // The avni-integrator binary under test (AVNI_INT_BINARY overrides the built one).
 std::string BinaryPath();
 
+// The command line of `avni-integrator serve ARGS...` for a test. It allows private targets
+// (--allow-private-targets): the tests' simulators and servers listen on loopback, which the
+// service refuses to call by default.
+std::vector<std::string> ServeCommand(const std::vector<std::string>& args);
+
 struct ProcessResult {
   int exit_code = -1;  // -1 when killed by a signal
   std::string out;

@@ -84,6 +84,21 @@ struct Wanted {
   std::string field;
 };
 
+// A URL the service will call (a key ending in _url or _endpoint) whose host is a literal
+// address the operator's target policy refuses, or localhost, is refused as it is written,
+// naming the key, the address and the flag that would allow it. Names are not resolved here:
+// the HTTP client checks every connection it opens.
+Status CheckTarget(const Services& services, const Wanted& want) {
+  std::string lower(want.key);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!(lower.ends_with("_url") || lower.ends_with("_endpoint")) || want.value == kMask) return {};
+  auto checked = services.options.targets.CheckUrl(want.key, want.value);
+  if (checked) return {};
+  Error error = checked.error();
+  error.field = want.field + "value";
+  return Fail(std::move(error));
+}
+
 // What to store for `want`, given what is stored now (nullopt: nothing to write).
 //   - is_secret left out keeps the stored flag (a new key: not secret); a key named like a
 //     credential is secret regardless;
@@ -183,6 +198,9 @@ Result<std::vector<Wanted>> ReadItems(const Request& request) {
 Result<Response> ReplaceConfig(Services& services, Request& request) {
   auto wanted = ReadItems(request);
   if (!wanted) return Fail(wanted.error());
+  for (const auto& want : *wanted) {
+    if (auto ok = CheckTarget(services, want); !ok) return Fail(ok.error());
+  }
   auto entries = services.store.Transact([&](store::Tx& tx) -> Result<std::vector<ConfigEntry>> {
     auto config = tx.tenant(*request.tenant).config();
     auto listed = config.List();
@@ -230,6 +248,7 @@ Result<Response> PutConfigValue(Services& services, Request& request) {
   if (!is_secret) return Fail(is_secret.error());
   if (auto done = body->Finish(); !done) return Fail(done.error());
   const Wanted want{key, std::move(*value), *is_secret, ""};
+  if (auto ok = CheckTarget(services, want); !ok) return Fail(ok.error());
 
   bool created = false;
   auto entry = services.store.Transact([&](store::Tx& tx) -> Result<ConfigEntry> {

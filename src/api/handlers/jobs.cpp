@@ -189,7 +189,10 @@ bool IsHttpUrl(const std::string& url) {
   return host_end != 0 && !rest.empty();
 }
 
-Status ReadSettings(const json& object, JobPatch& patch) {
+// `targets`: a ping_url whose host is a literal address the operator's policy refuses (or
+// localhost) is refused here, naming the address and the flag; the pinger checks every
+// connection it opens whatever the URL.
+Status ReadSettings(const json& object, const http::TargetPolicy& targets, JobPatch& patch) {
   if (!object.is_object()) {
     return Fail(Error::InvalidArgument(
         "settings", fmt::format("settings must be an object, not {}", object.type_name())));
@@ -216,13 +219,16 @@ Status ReadSettings(const json& object, JobPatch& patch) {
         "settings.ping_url must be an http:// or https:// URL without spaces, such as "
         "https://hc-ping.com/<check-uuid>; send null to remove it"));
   }
+  if (*ping_url) {
+    if (auto allowed = targets.CheckUrl("settings.ping_url", **ping_url); !allowed) return allowed;
+  }
   if (object.contains("ping_url")) {
     patch.settings["ping_url"] = *ping_url ? json(**ping_url) : json();
   }
   return body.Finish();
 }
 
-Result<JobPatch> ReadPatch(const Request& request) {
+Result<JobPatch> ReadPatch(const Request& request, const http::TargetPolicy& targets) {
   if (auto checked = JsonBody::Parse(request.body); !checked) return Fail(checked.error());
   // Parse has vouched for the text; the settings object is read apart from the rest.
   json object = json::parse(request.body);
@@ -242,7 +248,7 @@ Result<JobPatch> ReadPatch(const Request& request) {
   patch.timezone = std::move(*timezone);
   patch.enabled = *enabled;
   if (settings) {
-    if (auto ok = ReadSettings(*settings, patch); !ok) return Fail(ok.error());
+    if (auto ok = ReadSettings(*settings, targets, patch); !ok) return Fail(ok.error());
   }
   return patch;
 }
@@ -274,7 +280,7 @@ Result<Job> Apply(Job job, const JobPatch& patch) {
 }
 
 Result<Response> PatchJob(Services& services, Request& request) {
-  auto patch = ReadPatch(request);
+  auto patch = ReadPatch(request, services.options.targets);
   if (!patch) return Fail(patch.error());
   const Timestamp now = services.clock.Now();
   auto view = services.store.Transact([&](store::Tx& tx) -> Result<JobView> {
