@@ -202,7 +202,7 @@ TEST_P(JobsApiTest, APingUrlToAnAddressTheOperatorRefusesIsA400NamingAddressAndF
   const json body = {{"settings", {{"ping_url", "http://127.0.0.1:9/x"}}}};
   Reply r = Patch("main", body);
   ASSERT_EQ(r.status, 400) << r.raw;
-  EXPECT_EQ(Field(r), "settings.ping_url") << r.raw;
+  EXPECT_EQ(r.error_field(), "settings.ping_url") << r.raw;
   const std::string message = r.body["error"].value("message", "");
   EXPECT_TRUE(message.starts_with("settings.ping_url: ")) << message;
   EXPECT_NE(message.find("127.0.0.1:9 is a loopback address"), std::string::npos) << message;
