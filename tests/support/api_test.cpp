@@ -11,17 +11,30 @@ std::string Reply::error_code() const {
   return body["error"].value("code", "");
 }
 
+ServerOptions ApiTest::TestServerOptions() {
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 4;
+  return options;
+}
+
 void ApiTest::SetUp() {
   StoreTest::SetUp();
   if (IsSkipped() || HasFatalFailure()) return;
   auth_ = std::make_unique<auth::Authenticator>(*store_, clock_);
-  ServerOptions options;
-  options.port = 0;
-  options.threads = 4;
+  ASSERT_TRUE(RestartServer(TestServerOptions()));
+}
+
+bool ApiTest::RestartServer(ServerOptions options) {
+  if (server_) server_->Stop();
+  if (serving_.joinable()) serving_.join();
+  server_.reset();
   server_ = std::make_unique<HttpServer>(api::Services{*store_, *auth_, clock_, {}}, options);
   auto bound = server_->Bind();
-  ASSERT_TRUE(bound.has_value()) << bound.error().message;
+  EXPECT_TRUE(bound.has_value()) << bound.error().message;
+  if (!bound) return false;
   serving_ = std::thread([this] { server_->Serve(); });
+  return true;
 }
 
 void ApiTest::TearDown() {
