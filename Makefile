@@ -44,11 +44,12 @@ test: build-test
 
 # Figures on this machine, release build, on SQLite and on a throwaway PostgreSQL.
 bench: build
-	@ninja -C $(RELEASE_DIR) -j $(JOBS) api_latency mapping_lookup mapping_import sync_engine \
-	  scheduler_idle avni_client error_classifier
+	@ninja -C $(RELEASE_DIR) -j $(JOBS) api_latency http_front mapping_lookup mapping_import \
+	  sync_engine scheduler_idle avni_client error_classifier
 	@$(RELEASE_DIR)/bench/error_classifier
 	@$(RELEASE_DIR)/bench/avni_client
 	@$(RELEASE_DIR)/bench/api_latency
+	@$(RELEASE_DIR)/bench/http_front
 	@$(RELEASE_DIR)/bench/mapping_lookup
 	@$(RELEASE_DIR)/bench/mapping_import
 	@$(RELEASE_DIR)/bench/sync_engine --records 10000

@@ -1,168 +1,181 @@
+// The HTTP front's listener: accepts connections under the caps, and starts and stops the
+// whole. One I/O thread (the caller of Serve) runs every connection (http_connection.cpp);
+// handlers, which wait on the database, run on a pool of ServerOptions::threads.
 #include "api/http_server.hpp"
 
-#include <httplib.h>
+#include <sys/resource.h>
 
-#include <chrono>
+#include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
-#include "api/access.hpp"
 #include "api/http_error.hpp"
-#include "api/routes.hpp"
-#include "auth/authenticator.hpp"
+#include "api/http_front.hpp"
 
 namespace avni {
 namespace {
 
-// "/api/v1/tenants/{tenant}/config" -> "/api/v1/tenants/([^/]+)/config" and ["tenant"].
-std::pair<std::string, std::vector<std::string>> ToPattern(const std::string& path) {
-  std::string pattern;
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    if (path[i] == '{') {
-      const auto end = path.find('}', i);
-      names.push_back(path.substr(i + 1, end - i - 1));
-      pattern += "([^/]+)";
-      i = end;
-    } else if (std::string_view(".+*?()[]^$|\\").find(path[i]) != std::string_view::npos) {
-      pattern += '\\';
-      pattern += path[i];
-    } else {
-      pattern += path[i];
-    }
-  }
-  return {pattern, names};
-}
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-void Send(const api::Response& from, httplib::Response& to) {
-  to.status = from.status;
-  for (const auto& [name, value] : from.headers) to.set_header(name, value);
-  to.set_header("Cache-Control", "no-store");
-  to.set_header("X-Content-Type-Options", "nosniff");
-  if (!from.body.empty() || from.status != 204) to.set_content(from.body, from.content_type);
-}
+// Open files kept for everything but connections (database, logs, the listener).
+constexpr std::size_t kReservedFiles = 64;
 
 }  // namespace
 
-struct HttpServer::Impl {
-  api::Services services;
-  ServerOptions options;
-  std::vector<api::Route> routes;
-  httplib::Server server;
-  int port = 0;
+namespace http_front {
 
-  Impl(api::Services s, ServerOptions o) : services(s), options(std::move(o)) {
-    routes = api::AllRoutes(services);
+Host::Host(api::Services services, ServerOptions o)
+    : options(std::move(o)),
+      dispatcher(services),
+      max_connections(static_cast<std::size_t>(std::max(1, options.max_connections))),
+      workers(static_cast<std::size_t>(std::max(1, options.threads))) {
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+      files.rlim_cur < max_connections + kReservedFiles) {
+    const std::size_t limit = files.rlim_cur;
+    max_connections = limit > 2 * kReservedFiles ? limit - kReservedFiles : limit / 2;
+    spdlog::warn(
+        "serving at most {} connections at once, not {}: the open-file limit is {} (raise it "
+        "with ulimit -n or LimitNOFILE)",
+        max_connections, options.max_connections, limit);
   }
+}
 
-  api::Request Build(const httplib::Request& req, const std::vector<std::string>& names) {
-    api::Request r;
-    r.method = req.method;
-    r.path = req.path;
-    for (std::size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
-      r.path_params[names[i]] = req.matches[i + 1];
+void Host::Accept() {
+  acceptor.async_accept(asio::make_strand(io), [this](error_code ec, tcp::socket socket) {
+    if (stopping || !acceptor.is_open()) return;
+    if (ec) {
+      // Out of open files, most likely: try again shortly rather than spin.
+      spdlog::warn("accepting a connection failed: {}; trying again in 100 ms", ec.message());
+      accept_retry.expires_after(std::chrono::milliseconds(100));
+      accept_retry.async_wait([this](error_code wait) {
+        if (!wait && !stopping) Accept();
+      });
+      return;
     }
-    for (const auto& [k, v] : req.params) r.query.emplace(k, v);
-    for (const auto& [k, v] : req.headers) r.headers[Lower(k)] = v;
-    r.body = req.body;
-    r.address = req.remote_addr;
-    return r;
-  }
+    Take(std::move(socket));
+    Accept();
+  });
+}
 
-  void Handle(const api::Route& route, const std::vector<std::string>& names,
-              const httplib::Request& req, httplib::Response& res) {
-    const auto started = std::chrono::steady_clock::now();
-    api::Request request = Build(req, names);
-    api::Response response;
-    try {
-      auto checked = api::Admit(services, route, request);
-      if (!checked) {
-        response = api::ErrorResponse(checked.error());
-      } else {
-        auto result = route.handler(request);
-        response = result ? std::move(*result) : api::ErrorResponse(result.error());
+void Host::Take(tcp::socket socket) {
+  error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  if (ec) return;  // gone already
+  asio::ip::address address = peer.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  // Small answers must not wait for a delayed ACK (40 ms each otherwise).
+  socket.set_option(tcp::no_delay(true), ec);
+  std::optional<Error> refusal;
+  {
+    std::lock_guard lock(mu);
+    const int cap = options.max_connections_per_address;
+    auto it = per_address.find(address);
+    if (open.size() >= max_connections) {
+      refusal = Error::Unavailable(fmt::format(
+          "the server is at its limit of {} open connections; try again shortly", max_connections));
+    } else if (cap > 0 && it != per_address.end() && it->second >= cap) {
+      refusal = Error::Unavailable(
+          fmt::format("too many connections from {} (at most {} at once); reuse or close idle "
+                      "ones",
+                      address.to_string(), cap));
+    } else {
+      ++per_address[address];
+    }
+    if (refusal) {
+      ++refused;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_refusal_log > std::chrono::seconds(10)) {
+        spdlog::warn("refused {} connection(s) over the caps; the latest: {}", refused,
+                     refusal->message);
+        refused = 0;
+        last_refusal_log = now;
       }
-    } catch (const std::exception& e) {
-      spdlog::error("{} {} failed: {}", req.method, req.path, e.what());
-      response = api::ErrorResponse(Error::Internal("internal error; see the service log"));
     }
-    Send(response, res);
-    const auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count() /
-                    1000.0;
-    // Never bodies, tokens or secrets: only what identifies the request.
-    spdlog::info("{} {} {} {:.1f}ms tenant={} caller={}", req.method, req.path, response.status, ms,
-                 request.tenant ? std::to_string(request.tenant->value) : "-",
-                 request.principal.display());
   }
+  if (refusal) {
+    // One write into an empty send buffer, then close: a refused connection costs no read,
+    // no timer and no worker. A client that has already sent its request may see a reset.
+    api::Response body = api::ErrorResponse(*refusal);
+    body.headers.emplace_back("Retry-After", "1");
+    const std::string bytes = WireAnswer(std::move(body));
+    socket.non_blocking(true, ec);
+    socket.send(asio::buffer(bytes), 0, ec);
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    socket.close(ec);
+    return;
+  }
+  auto connection = NewConnection(*this, std::move(socket), address);
+  {
+    std::lock_guard lock(mu);
+    open.emplace(connection.get(), connection);
+  }
+  Start(connection);
+}
 
-  void Install() {
-    for (const auto& route : routes) {
-      auto [pattern, names] = ToPattern(route.path);
-      auto handler = [this, &route, names](const httplib::Request& req, httplib::Response& res) {
-        Handle(route, names, req, res);
-      };
-      if (route.method == "GET") server.Get(pattern, handler);
-      if (route.method == "POST") server.Post(pattern, handler);
-      if (route.method == "PUT") server.Put(pattern, handler);
-      if (route.method == "PATCH") server.Patch(pattern, handler);
-      if (route.method == "DELETE") server.Delete(pattern, handler);
-    }
-    // What no route matched, and what httplib refused by itself (oversize bodies), in the
-    // same error shape as everything else.
-    server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return;
-      Error error = Error::NotFound(fmt::format("no such endpoint: {} {}", req.method, req.path));
-      if (res.status == 413) {
-        error = Error::InvalidArgument(
-            "body", fmt::format("request body over {} bytes", services.options.max_body_bytes));
-      } else if (res.status == 400) {
-        error = Error::InvalidArgument("request", "malformed HTTP request");
-      } else if (res.status >= 500) {
-        error = Error::Internal("internal error; see the service log");
-      }
-      const int status = res.status == 413 ? 413 : api::HttpStatus(error.code);
-      api::Response body = api::ErrorResponse(error);
-      body.status = status;
-      Send(body, res);
-      spdlog::info("{} {} {} tenant=- caller=-", req.method, req.path, status);
-    });
-    // Small JSON answers must not wait for a delayed ACK (40 ms per request otherwise).
-    server.set_tcp_nodelay(true);
-    server.set_payload_max_length(services.options.max_body_bytes);
-    server.set_read_timeout(services.options.read_timeout.count(), 0);
-    server.set_write_timeout(services.options.write_timeout.count(), 0);
-    const int threads = options.threads;
-    server.new_task_queue = [threads] {
-      return new httplib::ThreadPool(static_cast<std::size_t>(threads));
-    };
+void Host::Forget(Connection* connection, const asio::ip::address& address) {
+  std::lock_guard lock(mu);
+  open.erase(connection);
+  if (auto it = per_address.find(address); it != per_address.end() && --it->second <= 0) {
+    per_address.erase(it);
   }
+}
+
+void Host::CloseAll() {
+  error_code ignored;
+  acceptor.close(ignored);
+  accept_retry.cancel();
+  std::vector<std::shared_ptr<Connection>> closing;
+  {
+    std::lock_guard lock(mu);
+    for (auto& [raw, weak] : open) {
+      if (auto connection = weak.lock()) closing.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : closing) Close(connection);
+}
+
+}  // namespace http_front
+
+struct HttpServer::Impl : http_front::Host {
+  using Host::Host;
 };
 
 HttpServer::HttpServer(api::Services services, ServerOptions options)
-    : impl_(std::make_unique<Impl>(services, std::move(options))) {
-  impl_->Install();
-}
+    : impl_(std::make_unique<Impl>(services, std::move(options))) {}
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+  // Handlers still queued (Serve never ran, or has returned) finish before the rest goes.
+  impl_->workers.join();
+}
 
 Status HttpServer::Bind() {
   const auto& o = impl_->options;
-  if (o.port == 0) {
-    impl_->port = impl_->server.bind_to_any_port(o.host);
-  } else if (impl_->server.bind_to_port(o.host, o.port)) {
-    impl_->port = o.port;
-  } else {
-    impl_->port = -1;
+  auto& acceptor = impl_->acceptor;
+  error_code ec;
+  tcp::resolver resolver(impl_->io);
+  const auto found = resolver.resolve(o.host, std::to_string(o.port),
+                                      tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (!ec && !found.empty()) {
+    const tcp::endpoint endpoint = found.begin()->endpoint();
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec) impl_->port = acceptor.local_endpoint(ec).port();
   }
-  if (impl_->port <= 0) {
+  if (ec || found.empty() || impl_->port <= 0) {
+    error_code ignored;
+    acceptor.close(ignored);
+    impl_->port = -1;
     return Fail(Error::Unavailable(fmt::format(
         "cannot listen on {}:{}: the port is in use or not allowed; stop what holds it or "
         "choose another with --port",
@@ -173,10 +186,27 @@ Status HttpServer::Bind() {
 
 int HttpServer::port() const { return impl_->port; }
 
-void HttpServer::Serve() { impl_->server.listen_after_bind(); }
+void HttpServer::Serve() {
+  Impl* impl = impl_.get();
+  asio::post(impl->acceptor.get_executor(), [impl] {
+    if (!impl->stopping) impl->Accept();
+  });
+  while (true) {
+    try {
+      impl->io.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("HTTP front: {}; serving on", e.what());
+    }
+  }
+}
 
-void HttpServer::Stop() { impl_->server.stop(); }
+void HttpServer::Stop() {
+  if (impl_->stopping.exchange(true)) return;
+  Impl* impl = impl_.get();
+  asio::post(impl->acceptor.get_executor(), [impl] { impl->CloseAll(); });
+}
 
-const std::vector<api::Route>& HttpServer::routes() const { return impl_->routes; }
+const std::vector<api::Route>& HttpServer::routes() const { return impl_->dispatcher.routes(); }
 
 }  // namespace avni

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,7 +14,21 @@ namespace avni {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 picks a free port; see HttpServer::port()
-  int threads = 8;
+  int threads = 8;  // handlers (which wait on the database) running at once
+  // A request's header must be complete within this of the connection's accept, or of the
+  // first byte of a request on a kept-alive connection: the total, not a time between reads.
+  std::chrono::milliseconds header_timeout{std::chrono::seconds(10)};
+  // A request's body must be complete within this of the same start.
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+  // A kept-alive connection that starts no new request within this is closed.
+  std::chrono::milliseconds keep_alive_timeout{std::chrono::seconds(30)};
+  // The client must take an answer within this.
+  std::chrono::milliseconds write_timeout{std::chrono::seconds(10)};
+  // Connections open at once from one client address (0: no cap; a reverse proxy in front
+  // is one address) and in all (also kept under the process's open-file limit). Over either,
+  // a connection is answered 503 and closed before anything is read from it.
+  int max_connections_per_address = 64;
+  int max_connections = 4096;
 };
 
 // The service's HTTP front. Serves the route table (api::AllRoutes): authenticates each request,

@@ -63,6 +63,9 @@ struct Route {
   Access access = Access::kSignedIn;
   Handler handler;
   std::string summary;  // one line, for logs and the route listing
+  // The largest request body this route takes; a larger one is refused with 413 before it is
+  // read. 0 (the default) stands for ApiOptions::max_json_body_bytes; AllRoutes fills it in.
+  std::size_t max_body = 0;
 };
 
 }  // namespace avni::api

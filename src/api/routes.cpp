@@ -21,6 +21,9 @@ std::vector<Route> AllRoutes(Services& services) {
   AddJobRoutes(routes, services);
   AddRunRoutes(routes, services);
   AddOpenApiRoutes(routes, services);
+  for (Route& route : routes) {
+    if (route.max_body == 0) route.max_body = services.options.max_json_body_bytes;
+  }
   return routes;
 }
 

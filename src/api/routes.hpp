@@ -8,7 +8,8 @@
 namespace avni::api {
 
 // The route table: every endpoint the service serves, in one list. Tests walk it (to prove
-// tenant isolation of every tenant route) and compare it with the OpenAPI document.
+// tenant isolation of every tenant route) and compare it with the OpenAPI document. A route
+// that leaves max_body at 0 gets services.options.max_json_body_bytes.
 std::vector<Route> AllRoutes(Services& services);
 
 // The groups it is made of, one per resource (handlers/*.cpp).

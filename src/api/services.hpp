@@ -1,6 +1,5 @@
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 
 #include "common/time.hpp"
@@ -19,10 +18,12 @@ class MappingCache;
 namespace avni::api {
 
 struct ApiOptions {
-  // Big enough for a CSV import of 100,000 mappings (7.5 MiB in bench/mapping_import).
-  std::size_t max_body_bytes = 32 << 20;
-  std::chrono::seconds read_timeout{10};
-  std::chrono::seconds write_timeout{10};
+  // The largest request body a route takes unless it says otherwise (Route::max_body): every
+  // JSON endpoint. A body over it is refused with 413 before it is read.
+  std::size_t max_json_body_bytes = 1 << 20;
+  // The largest body of the two upload routes (CSV import of mappings, bundle import): big
+  // enough for a CSV of 100,000 mappings (7.5 MiB in bench/mapping_import).
+  std::size_t max_upload_body_bytes = 32 << 20;
   // Mark the session cookie Secure (serve behind TLS). Off for plain-HTTP development.
   bool secure_cookies = false;
   // Where the service may call out: a URL a tenant admin stores (a config key ending in _url or

@@ -24,6 +24,12 @@ struct ServeOptions {
   int port = 8080;
   int threads = 8;
   int db_pool = 8;
+  // The HTTP front's limits (see ServerOptions).
+  int header_timeout_seconds = 10;
+  int request_timeout_seconds = 60;
+  int keep_alive_timeout_seconds = 30;
+  int max_connections_per_address = 64;  // 0: no cap
+  int max_connections = 4096;
   bool secure_cookies = false;  // set when served behind TLS
   int session_idle_minutes = 8 * 60;
   int session_max_hours = 7 * 24;

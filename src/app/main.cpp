@@ -72,6 +72,38 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   serve
+      ->add_option("--header-timeout", serve_options.header_timeout_seconds,
+                   "Seconds a request's header may take in all, from the connection (or the "
+                   "first byte of a kept-alive connection's next request)")
+      ->envname("AVNI_INT_HEADER_TIMEOUT")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  serve
+      ->add_option("--request-timeout", serve_options.request_timeout_seconds,
+                   "Seconds a request's header and body may take in all")
+      ->envname("AVNI_INT_REQUEST_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  serve
+      ->add_option("--keep-alive-timeout", serve_options.keep_alive_timeout_seconds,
+                   "Seconds a kept-alive connection may idle between requests")
+      ->envname("AVNI_INT_KEEP_ALIVE_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  serve
+      ->add_option("--max-connections-per-address", serve_options.max_connections_per_address,
+                   "Connections open at once from one client address (0: no cap; behind a "
+                   "reverse proxy every client is the proxy's address)")
+      ->envname("AVNI_INT_MAX_CONNECTIONS_PER_ADDRESS")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  serve
+      ->add_option("--max-connections", serve_options.max_connections,
+                   "Connections open at once in all (kept under the open-file limit)")
+      ->envname("AVNI_INT_MAX_CONNECTIONS")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  serve
       ->add_flag("--secure-cookies", serve_options.secure_cookies,
                  "Mark the session cookie Secure (when served over HTTPS)")
       ->envname("AVNI_INT_SECURE_COOKIES");

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -31,6 +32,17 @@ std::string DefaultInstanceId() {
   return fmt::format("{}-{}-{}", host[0] ? host : "host", getpid(), NewToken().substr(0, 6));
 }
 
+// Every connection is an open file: the soft limit (often 1024) goes up to the hard one, so
+// that --max-connections can be met where the system allows it.
+void RaiseOpenFileLimit() {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= files.rlim_max) return;
+  files.rlim_cur = files.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &files) != 0) {
+    spdlog::warn("cannot raise the open-file limit to {}", files.rlim_max);
+  }
+}
+
 }  // namespace
 
 int Serve(const GlobalOptions& global, const ServeOptions& options) {
@@ -44,13 +56,26 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
 
   auto targets = TargetPolicyOf(options.targets);
   if (!targets) return Report(targets.error());
+  if (options.request_timeout_seconds < options.header_timeout_seconds) {
+    return Report(Error::InvalidArgument(
+        "request-timeout",
+        fmt::format("--request-timeout ({} s) covers the header too: make it at least "
+                    "--header-timeout ({} s)",
+                    options.request_timeout_seconds, options.header_timeout_seconds)));
+  }
   auto ctx = OpenContext(global, /*migrate=*/true, static_cast<std::size_t>(options.db_pool));
   if (!ctx) return Report(ctx.error());
+  RaiseOpenFileLimit();
 
   ServerOptions server_options;
   server_options.host = options.host;
   server_options.port = options.port;
   server_options.threads = options.threads;
+  server_options.header_timeout = std::chrono::seconds(options.header_timeout_seconds);
+  server_options.request_timeout = std::chrono::seconds(options.request_timeout_seconds);
+  server_options.keep_alive_timeout = std::chrono::seconds(options.keep_alive_timeout_seconds);
+  server_options.max_connections_per_address = options.max_connections_per_address;
+  server_options.max_connections = options.max_connections;
   const SystemClock clock;
   auth::AuthOptions auth_options;
   auth_options.session_idle = std::chrono::minutes(options.session_idle_minutes);

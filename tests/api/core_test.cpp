@@ -66,8 +66,8 @@ TEST_P(ApiCoreTest, MalformedBodiesAreRefusedNamingTheField) {
 }
 
 TEST_P(ApiCoreTest, OversizeBodiesAre413AndTheServerGoesOn) {
-  Reply big =
-      CallRaw("POST", "/api/v1/auth/login", std::string(api::ApiOptions{}.max_body_bytes + 1, 'x'));
+  Reply big = CallRaw("POST", "/api/v1/auth/login",
+                      std::string(api::ApiOptions{}.max_json_body_bytes + 1, 'x'));
   EXPECT_EQ(big.status, 413);
   EXPECT_EQ(big.error_code(), "invalid_argument");
   EXPECT_EQ(Call("GET", "/health").status, 200);

@@ -14,6 +14,7 @@
 #include "store/sql/migrations.hpp"
 #include "store/store.hpp"
 #include "support/process.hpp"
+#include "support/raw_http.hpp"
 #include "support/test_database.hpp"
 
 namespace avni::testing {
@@ -91,6 +92,24 @@ TEST_P(CliTest, ServeAnswersHealthAndReadyAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(HttpGet(port, "/no-such-thing").first, 404);
   EXPECT_EQ(process.Stop(SIGTERM, 20s), 0) << process.Stderr();
   EXPECT_EQ(HttpGet(port, "/health").first, 0);  // nothing listens any more
+}
+
+TEST_P(CliTest, ServeTakesTheHttpFrontsLimits) {
+  auto server = StartServer({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key",
+                             "--max-connections-per-address", "2", "--header-timeout", "1"});
+  ASSERT_TRUE(server.has_value());
+  auto& [process, port] = *server;
+  auto first = RawConnection::Open(port);
+  auto second = RawConnection::Open(port);
+  auto third = RawConnection::Open(port);
+  ASSERT_TRUE(first && second && third);
+  auto refused = third->ReadResponse(2s);
+  ASSERT_TRUE(refused.has_value()) << "a third connection from one address was served";
+  EXPECT_EQ(refused->status, 503);
+  // The two that send nothing are closed once their header deadline passes.
+  EXPECT_TRUE(first->ClosedByServer(3s));
+  EXPECT_TRUE(second->ClosedByServer(3s));
+  EXPECT_EQ(process.Stop(SIGTERM, 20s), 0) << process.Stderr();
 }
 
 TEST_P(CliTest, MigrateAppliesTheSchemaAndIsIdempotent) {
@@ -338,6 +357,19 @@ TEST(CliFailureTest, PortInUseIsReportedWithTheFix) {
   EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("--port"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliFailureTest, ARequestTimeoutShorterThanTheHeaderTimeoutIsNamed) {
+  char tmpl[] = "/tmp/avni-cli-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  auto r = RunProcess({BinaryPath(), "serve", "--port", "0", "--header-timeout", "20",
+                       "--request-timeout", "5", "--db", "sqlite:" + dir + "/db.sqlite"},
+                      "", {"AVNI_INT_SECRET_KEY="});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--request-timeout (5 s)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--header-timeout (20 s)"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/db.sqlite"));
   std::filesystem::remove_all(dir);
 }
 

@@ -16,25 +16,37 @@ std::string Reply::error_field() const {
                           : "";
 }
 
+ServerOptions ApiTest::TestServerOptions() {
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 4;
+  return options;
+}
+
 void ApiTest::SetUp() {
   StoreTest::SetUp();
   if (IsSkipped() || HasFatalFailure()) return;
   auth_ = std::make_unique<auth::Authenticator>(*store_, clock_);
-  RestartServer({});
+  ASSERT_TRUE(Serve(TestServerOptions(), {}));
 }
 
 void ApiTest::RestartServer(api::ApiOptions api_options) {
+  ASSERT_TRUE(Serve(TestServerOptions(), std::move(api_options)));
+}
+
+bool ApiTest::RestartServer(ServerOptions options) { return Serve(std::move(options), {}); }
+
+bool ApiTest::Serve(ServerOptions options, api::ApiOptions api_options) {
   if (server_) server_->Stop();
   if (serving_.joinable()) serving_.join();
   server_.reset();
-  ServerOptions options;
-  options.port = 0;
-  options.threads = 4;
   server_ =
       std::make_unique<HttpServer>(api::Services{*store_, *auth_, clock_, api_options}, options);
   auto bound = server_->Bind();
-  ASSERT_TRUE(bound.has_value()) << bound.error().message;
+  EXPECT_TRUE(bound.has_value()) << bound.error().message;
+  if (!bound) return false;
   serving_ = std::thread([this] { server_->Serve(); });
+  return true;
 }
 
 void ApiTest::TearDown() {

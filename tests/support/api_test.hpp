@@ -34,6 +34,10 @@ class ApiTest : public StoreTest {
   void SetUp() override;
   void TearDown() override;
 
+  // Replaces the server SetUp started (port 0, 4 handler threads) by one with these options
+  // (its port is chosen afresh when options.port is 0). Returns whether it is serving.
+  bool RestartServer(ServerOptions options);
+
   // One HTTP call. `token` goes in "Authorization: Bearer"; `headers` are added as given.
   Reply Call(const std::string& method, const std::string& path,
              const std::optional<nlohmann::json>& body = std::nullopt,
@@ -64,6 +68,10 @@ class ApiTest : public StoreTest {
   std::string Count(const std::string& from_where);
 
   int port() const { return server_->port(); }
+  // The options SetUp serves with: a free loopback port, 4 handler threads.
+  static ServerOptions TestServerOptions();
+  // Stops the server, if any, and serves with these options; whether it is serving.
+  bool Serve(ServerOptions options, api::ApiOptions api_options);
 
   std::unique_ptr<auth::Authenticator> auth_;
   std::unique_ptr<HttpServer> server_;

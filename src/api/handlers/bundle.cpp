@@ -123,7 +123,8 @@ void AddBundleRoutes(std::vector<Route>& routes, Services& services) {
                     "The tenant's bundle (zip in the Java service's layout), secrets blanked"});
   routes.push_back({"POST", "/api/v1/tenants/{tenant}/bundle", Access::kTenantAdmin,
                     bind(ImportBundle),
-                    "Import a bundle (zip body): upsert by uuid in one transaction"});
+                    "Import a bundle (zip body): upsert by uuid in one transaction",
+                    services.options.max_upload_body_bytes});
 }
 
 }  // namespace avni::api

@@ -77,7 +77,8 @@ void AddMappingTransferRoutes(std::vector<Route>& routes, Services& services) {
                     "The tenant's mappings as CSV"});
   routes.push_back({"POST", "/api/v1/tenants/{tenant}/mappings/import", Access::kTenantEditor,
                     [&services](Request& r) { return ImportMappings(services, r); },
-                    "Import mappings from CSV, all or nothing (or a dry run)"});
+                    "Import mappings from CSV, all or nothing (or a dry run)",
+                    services.options.max_upload_body_bytes});
 }
 
 }  // namespace avni::api
