@@ -10,18 +10,18 @@ namespace avni::mapping {
 Result<MappingCache::Snapshot> MappingCache::Load(TenantId tenant) {
   return store_.Read([&](store::Tx& tx) -> Result<Snapshot> {
     store::TenantScope scope = tx.tenant(tenant);
-    // The fingerprint is read before the rows: a write that lands between the statements
+    // The revision is read before the rows: a write that lands between the statements
     // (PostgreSQL reads each statement afresh) then makes the next Refresh rebuild, where the
     // other order would let the snapshot claim a change it does not hold.
-    auto fingerprint = scope.mapping_bulk().Fingerprint();
-    if (!fingerprint) return Fail(fingerprint.error());
+    auto revision = scope.mapping_bulk().Revision();
+    if (!revision) return Fail(revision.error());
     auto groups = scope.mappings().ListGroups();
     if (!groups) return Fail(groups.error());
     auto types = scope.mappings().ListTypes();
     if (!types) return Fail(types.error());
     auto rows = scope.mapping_bulk().LoadAll();
     if (!rows) return Fail(rows.error());
-    return TenantMappings::Build(tenant, *groups, *types, std::move(*rows), *fingerprint);
+    return TenantMappings::Build(tenant, *groups, *types, std::move(*rows), *revision);
   });
 }
 
@@ -81,10 +81,10 @@ Result<bool> MappingCache::Refresh(TenantId tenant) {
     if (it == slots_.end() || !it->second.snapshot) return false;
     current = it->second.snapshot;
   }
-  auto fingerprint =
-      store_.Read([&](store::Tx& tx) { return tx.tenant(tenant).mapping_bulk().Fingerprint(); });
-  if (!fingerprint) return Fail(fingerprint.error());
-  if (*fingerprint == current->fingerprint()) return false;
+  auto revision =
+      store_.Read([&](store::Tx& tx) { return tx.tenant(tenant).mapping_bulk().Revision(); });
+  if (!revision) return Fail(revision.error());
+  if (*revision == current->revision()) return false;
   {
     std::lock_guard lock(mu_);
     Slot& slot = slots_[tenant];

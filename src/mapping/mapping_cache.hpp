@@ -22,7 +22,8 @@ namespace avni::mapping {
 //
 // Whoever commits a write to a tenant's mappings calls Invalidate(tenant) after the commit;
 // writes made by other instances on the same database are picked up by Refresh(tenant), which
-// compares the store's cheap fingerprint with the snapshot's and rebuilds only on a change.
+// compares the tenant's mapping revision in the store with the snapshot's and rebuilds only on
+// a change.
 //
 // Thread-safe. A reader keeps the snapshot it was given (a shared_ptr) for as long as it likes,
 // whatever invalidations happen meanwhile. While one thread builds a tenant's snapshot, others
@@ -44,7 +45,7 @@ class MappingCache {
   Result<Snapshot> Get(TenantId tenant);
   // Drops the tenant's snapshot; a build already under way is not kept either.
   void Invalidate(TenantId tenant);
-  // Rebuilds the tenant's snapshot when the store's fingerprint of its mappings differs from
+  // Rebuilds the tenant's snapshot when the tenant's mapping revision in the store differs from
   // the snapshot's; answers whether it did. Nothing to do (false) when no snapshot is cached.
   Result<bool> Refresh(TenantId tenant);
 

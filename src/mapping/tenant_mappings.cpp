@@ -100,7 +100,7 @@ std::shared_ptr<const TenantMappings> TenantMappings::Build(TenantId tenant,
                                                             const std::vector<MappingGroup>& groups,
                                                             const std::vector<MappingType>& types,
                                                             std::vector<Mapping> mappings,
-                                                            MappingFingerprint fingerprint) {
+                                                            std::int64_t revision) {
   std::map<RowId, const std::string*> group_names, type_names;
   for (const auto& g : groups) group_names[g.id] = &g.name;
   for (const auto& t : types) type_names[t.id] = &t.name;
@@ -108,7 +108,7 @@ std::shared_ptr<const TenantMappings> TenantMappings::Build(TenantId tenant,
   // Not make_shared: the constructor is private.
   std::shared_ptr<TenantMappings> out(new TenantMappings());
   out->tenant_ = tenant;
-  out->fingerprint_ = fingerprint;
+  out->revision_ = revision;
 
   std::map<std::pair<RowId, RowId>, std::uint32_t> scope_of_ids;
   std::vector<Slot> rows;

@@ -25,9 +25,6 @@ struct Lookup {
   explicit operator bool() const { return found; }
 };
 
-// (count, latest change) of a tenant's mappings, as MappingBulkRepo::Fingerprint gives it.
-using MappingFingerprint = std::pair<std::int64_t, std::int64_t>;
-
 // An immutable snapshot of one tenant's non-voided mappings, indexed by names: (group name,
 // type name, value) in either direction. Built once by MappingCache; shared read-only by any
 // number of threads (every member is const after construction).
@@ -55,7 +52,7 @@ class TenantMappings {
                                                      const std::vector<MappingGroup>& groups,
                                                      const std::vector<MappingType>& types,
                                                      std::vector<Mapping> mappings,
-                                                     MappingFingerprint fingerprint = {});
+                                                     std::int64_t revision = 0);
 
   TenantMappings(const TenantMappings&) = delete;
   TenantMappings& operator=(const TenantMappings&) = delete;
@@ -81,8 +78,9 @@ class TenantMappings {
   TenantId tenant() const { return tenant_; }
   // How many (non-voided) mappings the snapshot holds.
   std::size_t size() const { return size_; }
-  // The fingerprint of the rows the snapshot was built from (read before them).
-  const MappingFingerprint& fingerprint() const { return fingerprint_; }
+  // The tenant's mapping revision (MappingBulkRepo::Revision) the snapshot was built at, read
+  // before its rows.
+  std::int64_t revision() const { return revision_; }
 
  private:
   static constexpr std::uint32_t kFree = UINT32_MAX;
@@ -105,7 +103,7 @@ class TenantMappings {
               bool by_int) const;
 
   TenantId tenant_;
-  MappingFingerprint fingerprint_;
+  std::int64_t revision_ = 0;
   std::size_t size_ = 0;
   // The (group, type) names of each scope, found by a scan: a tenant uses a handful of pairs,
   // where comparing names (most differ in length) costs less than hashing them.

@@ -32,9 +32,10 @@ class MappingBulkRepo {
   // it is written: to exchange values between rows, void them in one call and restore them
   // with their new values in a second. Errors as InsertMany.
   Result<std::int64_t> UpdateMany(const std::vector<Mapping>& rows);
-  // A cheap fingerprint of the tenant's mappings (count and latest change), to tell whether a
-  // cache built earlier (perhaps by another instance's writes) is still current.
-  Result<std::pair<std::int64_t, std::int64_t>> Fingerprint();
+  // The tenant's mapping revision: bumped (by the schema's triggers) by every write to its
+  // mappings, mapping groups and mapping types, so that a cache built earlier, perhaps before
+  // another instance's write, can tell it is stale. Errors: not_found for no such tenant.
+  Result<std::int64_t> Revision();
 
  private:
   SqlContext& ctx_;

@@ -182,6 +182,17 @@ TEST_P(MappingCacheTest, RefreshPicksUpAnotherInstancesWrite) {
   EXPECT_TRUE(*added);
   EXPECT_EQ(Snap(cache, a_)->IntValueFor("Observation", "Concept", "Height"), "5090AAAA");
   EXPECT_EQ(cache.builds(), 3u);
+
+  // A renamed group changes no mapping row (the count and latest change the cache compared
+  // before stayed the same, so it kept answering by the old name); the revision moves.
+  auto renamed = (*other)->Transact(
+      [&](store::Tx& tx) { return tx.tenant(a_).mappings().RenameGroup(group_, "Observations"); });
+  ASSERT_TRUE(renamed.has_value()) << renamed.error().message;
+  auto moved = cache.Refresh(a_);
+  ASSERT_TRUE(moved.has_value());
+  EXPECT_TRUE(*moved);
+  EXPECT_EQ(Snap(cache, a_)->IntValueFor("Observations", "Concept", "Height"), "5090AAAA");
+  EXPECT_FALSE(Snap(cache, a_)->IntValueFor("Observation", "Concept", "Height").has_value());
 }
 
 TEST_P(MappingCacheTest, AFailedBuildIsReportedAndNotCached) {

@@ -52,7 +52,7 @@ TEST_F(TenantMappingsTest, LooksUpBothWaysWithTheRowsHint) {
   auto m = TenantMappings::Build(
       TenantId{1}, groups_, types_,
       {Row(1, 10, "Weight", "5089AAAA", DataTypeHint::kNumeric), Row(2, 11, "ANC visit", "enc-1")},
-      {2, 1234});
+      1234);
   EXPECT_EQ(m->AvniValueFor("Observation", "Concept", "5089AAAA"), "Weight");
   EXPECT_EQ(m->IntValueFor("Observation", "Concept", "Weight"), "5089AAAA");
   EXPECT_EQ(m->AvniValueFor("Encounter", "EncounterType", "enc-1"), "ANC visit");
@@ -67,7 +67,7 @@ TEST_F(TenantMappingsTest, LooksUpBothWaysWithTheRowsHint) {
 
   EXPECT_EQ(m->size(), 2u);
   EXPECT_EQ(m->tenant(), TenantId{1});
-  EXPECT_EQ(m->fingerprint(), (MappingFingerprint{2, 1234}));
+  EXPECT_EQ(m->revision(), 1234);
 }
 
 TEST_F(TenantMappingsTest, MissingIsNotFoundInEveryWayItCanBeMissing) {

@@ -222,19 +222,16 @@ Result<std::int64_t> MappingBulkRepo::UpdateMany(const std::vector<Mapping>& row
   return updated;
 }
 
-Result<std::pair<std::int64_t, std::int64_t>> MappingBulkRepo::Fingerprint() {
-  long long count = 0, latest = 0;
-  soci::statement st(ctx_.sql);
+Result<std::int64_t> MappingBulkRepo::Revision() {
+  long long revision = 0;
+  soci::indicator found = soci::i_null;
   long long tenant = tenant_.value;
-  st.exchange(soci::into(count));
-  st.exchange(soci::into(latest));
-  st.exchange(soci::use(tenant));
-  st.alloc();
-  st.prepare(
-      "SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM mappings WHERE tenant_id = :tenant");
-  st.define_and_bind();
-  st.execute(true);
-  return std::make_pair(static_cast<std::int64_t>(count), static_cast<std::int64_t>(latest));
+  ctx_.sql << "SELECT mapping_revision FROM tenants WHERE id = :tenant",
+      soci::into(revision, found), soci::use(tenant);
+  if (!ctx_.sql.got_data()) {
+    return Fail(Error::NotFound(fmt::format("no tenant with id {}", tenant_.value)));
+  }
+  return static_cast<std::int64_t>(revision);
 }
 
 }  // namespace avni::store
