@@ -1,6 +1,5 @@
 // `avni check`: does this tenant's Avni configuration work? Logs in and reads one page.
 #include <iostream>
-#include <map>
 
 #include <fmt/format.h>
 
@@ -19,21 +18,13 @@ void Print(std::string_view name, const Step& step) {
   std::cout << fmt::format("  {:<7} {:<4} {}\n", name, step.ok ? "ok" : "FAIL", step.text);
 }
 
-// The tenant's configuration, read once, as the Avni client looks values up.
-Result<std::map<std::string, avniapi::ConfigValue, std::less<>>> LoadConfig(
-    store::Store& store, const std::string& tenant_name) {
-  return store.Read(
-      [&](store::Tx& tx) -> Result<std::map<std::string, avniapi::ConfigValue, std::less<>>> {
-        auto tenant = tx.tenants().FindByName(tenant_name);
-        if (!tenant) return Fail(tenant.error());
-        auto entries = tx.tenant(tenant->id).config().List();
-        if (!entries) return Fail(entries.error());
-        std::map<std::string, avniapi::ConfigValue, std::less<>> values;
-        for (auto& entry : *entries) {
-          values[entry.key] = avniapi::ConfigValue{std::move(entry.value), entry.is_secret};
-        }
-        return values;
-      });
+// The tenant's configuration, read once.
+Result<TenantConfig> LoadConfig(store::Store& store, const std::string& tenant_name) {
+  return store.Read([&](store::Tx& tx) -> Result<TenantConfig> {
+    auto tenant = tx.tenants().FindByName(tenant_name);
+    if (!tenant) return Fail(tenant.error());
+    return tx.tenant(tenant->id).config().Read();
+  });
 }
 
 }  // namespace
@@ -45,13 +36,8 @@ int AvniCheck(const GlobalOptions& global, const AvniCheckOptions& options) {
   if (!ctx) return Report(ctx.error());
   auto values = LoadConfig(*ctx->store, options.tenant);
   if (!values) return Report(values.error());
-  const auto lookup = [&](std::string_view key) -> Result<std::optional<avniapi::ConfigValue>> {
-    const auto it = values->find(key);
-    if (it == values->end()) return std::nullopt;
-    return it->second;
-  };
   std::cout << fmt::format("Avni check for tenant \"{}\"\n", options.tenant);
-  auto config = avniapi::ReadAvniConfig(lookup);
+  auto config = avniapi::ReadAvniConfig(*values);
   if (!config) {
     Print("config", {false, config.error().message});
     return 2;

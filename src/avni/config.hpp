@@ -1,12 +1,10 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
-#include <optional>
 #include <string>
-#include <string_view>
 
 #include "common/error.hpp"
+#include "domain/tenant_config.hpp"
 
 namespace avni::avniapi {
 
@@ -32,15 +30,8 @@ struct AvniConfig {
   double requests_per_second = 0;
 };
 
-// One configuration value: nullopt when the key is not set; is_secret says how it is stored.
-struct ConfigValue {
-  std::string value;
-  bool is_secret = false;
-};
-using ConfigLookup = std::function<Result<std::optional<ConfigValue>>(std::string_view key)>;
-
 // Reads and checks every key above. Errors are kInvalidArgument naming the key and how to fix
 // it (a missing key, a URL that is not http(s), a password not stored as a secret).
-Result<AvniConfig> ReadAvniConfig(const ConfigLookup& lookup);
+Result<AvniConfig> ReadAvniConfig(const TenantConfig& config);
 
 }  // namespace avni::avniapi

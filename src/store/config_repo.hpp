@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "domain/tenant.hpp"
+#include "domain/tenant_config.hpp"
 
 namespace avni::store {
 
@@ -20,6 +21,8 @@ class ConfigRepo {
   Result<ConfigEntry> Get(std::string_view key);
   // Every entry, secrets opened; the API masks them.
   Result<std::vector<ConfigEntry>> List();
+  // Every entry, secrets opened, as the reader integrations and checks use.
+  Result<TenantConfig> Read();
   // Inserts or replaces. Errors: invalid_argument (empty key), not_found (no such tenant).
   Result<ConfigEntry> Set(std::string_view key, std::string_view value, bool is_secret);
   Status Remove(std::string_view key);

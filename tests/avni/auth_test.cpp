@@ -13,12 +13,10 @@ namespace {
 using nlohmann::json;
 using std::chrono::seconds;
 
-Result<AvniConfig> ReadFrom(const std::map<std::string, ConfigValue, std::less<>>& values) {
-  return ReadAvniConfig([&](std::string_view key) -> Result<std::optional<ConfigValue>> {
-    const auto it = values.find(key);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  });
+using ConfigValue = TenantConfig::Value;
+
+Result<AvniConfig> ReadFrom(TenantConfig::Values values) {
+  return ReadAvniConfig(TenantConfig(std::move(values)));
 }
 
 TEST(AvniConfigTest, ReadsEveryKeyAndTrimsTheUrl) {
@@ -38,7 +36,7 @@ TEST(AvniConfigTest, ReadsEveryKeyAndTrimsTheUrl) {
 TEST(AvniConfigTest, BadValuesNameTheKeyAndNeverEchoThePassword) {
   const ConfigValue url{"https://avni.example.org", false}, user{"u@org", false};
   struct Case {
-    std::map<std::string, ConfigValue, std::less<>> values;
+    TenantConfig::Values values;
     std::string field;
   };
   const std::vector<Case> cases = {

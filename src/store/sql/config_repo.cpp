@@ -68,6 +68,17 @@ Result<std::vector<ConfigEntry>> ConfigRepo::List() {
   return out;
 }
 
+Result<TenantConfig> ConfigRepo::Read() {
+  auto entries = List();
+  if (!entries) return Fail(entries.error());
+  TenantConfig::Values values;
+  for (auto& entry : *entries) {
+    values.emplace(std::move(entry.key),
+                   TenantConfig::Value{std::move(entry.value), entry.is_secret});
+  }
+  return TenantConfig(std::move(values));
+}
+
 Result<ConfigEntry> ConfigRepo::Set(std::string_view key, std::string_view value, bool is_secret) {
   if (auto ok = CheckText("key", key, kMaxKey); !ok) return Fail(ok.error());
   if (is_secret && ctx_.secrets == nullptr) return Fail(NoSecretBox(key));
