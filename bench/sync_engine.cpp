@@ -91,6 +91,10 @@ class NullSink final : public sync::Sink {
     ++writes;
     return {};
   }
+  Status Void(std::string_view, const sync::Outgoing&) override {
+    ++writes;
+    return {};
+  }
   std::int64_t writes = 0;
 };
 

@@ -95,7 +95,8 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   const auto lease = std::chrono::seconds(options.lease_seconds);
   http::ClientOptions http_options;
   http_options.targets = *targets;
-  auto registry = integrations::MakeRegistry(*ctx->store, clock, http_options);
+  auto registry = integrations::MakeRegistry(
+      integrations::Services{*ctx->store, clock, mappings_cache, http_options});
   scheduler::FlowJobRunner runner(*ctx->store, clock, registry, instance, lease);
   scheduler::SchedulerOptions scheduler_options;
   scheduler_options.instance = instance;

@@ -32,6 +32,10 @@ bool IsAvailability(const Error& error) {
          error.code == ErrorCode::kUnauthenticated;
 }
 
+bool StopsTheFlow(const Error& error) {
+  return IsAvailability(error) || error.code == ErrorCode::kFailedPrecondition;
+}
+
 namespace {
 
 // avni-server answers a token it cannot verify (expired, forged, from another issuer, no such

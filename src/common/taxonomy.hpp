@@ -13,6 +13,12 @@ namespace avni {
 // outage never becomes thousands of error records.
 bool IsAvailability(const Error& error);
 
+// What stops a flow before the record instead of parking it: availability failures (after
+// their retries), and failed preconditions, which say the tenant's setup is wrong (an address
+// the operator does not allow, an identity provider the client cannot use) and would fail
+// every record alike. Not retried: retrying cannot fix a setting.
+bool StopsTheFlow(const Error& error);
+
 // The error an HTTP answer means, for clients of external systems. status 0 means no answer
 // (connect failure, timeout, dropped connection). Data errors (4xx other than 401/403/408/429,
 // and a 500 whose body is a validation message, as Avni answers for an unknown subject type or

@@ -1,6 +1,7 @@
 #include "integrations/registry.hpp"
 
-#include "integrations/demo.hpp"
+#include "integrations/demo/demo.hpp"
+#include "store/store.hpp"
 
 namespace avni::integrations {
 
@@ -8,18 +9,26 @@ void Registry::Add(std::string type, Factory factory) {
   factories_.insert_or_assign(std::move(type), std::move(factory));
 }
 
-Result<std::unique_ptr<scheduler::FlowSet>> Registry::FlowsFor(const ScheduledJob& job) {
+Result<std::unique_ptr<sync::FlowSet>> Registry::FlowsFor(const ScheduledJob& job) {
   auto it = factories_.find(job.tenant_type);
-  if (it == factories_.end()) return std::unique_ptr<scheduler::FlowSet>();
-  return it->second(job);
+  if (it == factories_.end()) return std::unique_ptr<sync::FlowSet>();
+  const TenantId tenant = job.job.tenant_id;
+  auto config = services_.store.Read(
+      [&](store::Tx& tx) -> Result<TenantConfig> { return tx.tenant(tenant).config().Read(); });
+  if (!config) return Fail(config.error());
+  // A snapshot built before another instance (or this one, outside the API) wrote a mapping is
+  // rebuilt here; an unchanged one costs one read of the revision.
+  if (auto refreshed = services_.mappings.Refresh(tenant); !refreshed) {
+    return Fail(refreshed.error());
+  }
+  auto mappings = services_.mappings.Get(tenant);
+  if (!mappings) return Fail(mappings.error());
+  return it->second(services_, RunInputs{job, std::move(*config), std::move(*mappings)});
 }
 
-Registry MakeRegistry(store::Store& store, const Clock& clock, http::ClientOptions http) {
-  Registry registry(std::move(http));
-  // The demo calls no external system: it needs no HTTP options.
-  registry.Add("demo", [&store, &clock](const ScheduledJob& job) {
-    return MakeDemoFlows(store, clock, job);
-  });
+Registry MakeRegistry(Services services) {
+  Registry registry(std::move(services));
+  registry.Add("demo", &MakeDemoFlows);
   return registry;
 }
 

@@ -1,40 +1,30 @@
 #pragma once
 
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
-#include "http/client.hpp"
-#include "scheduler/flow_runner.hpp"
-
-namespace avni::store {
-class Store;
-}
+#include "integrations/integration.hpp"
 
 namespace avni::integrations {
 
-// The integrations this build has, by tenant type ("demo", later "bahmni", ...): each makes a
-// tenant's flows for one run from its config.
-class Registry final : public scheduler::FlowProvider {
+// The integrations this build has, by tenant type ("demo", "bahmni", ...). For each run it reads
+// the tenant's config and refreshes its mapping snapshot once, then asks the tenant type's
+// factory for the flows. Thread-safe once every Add is done (runs of many tenants ask at once).
+class Registry final : public sync::FlowProvider {
  public:
-  using Factory =
-      std::function<Result<std::unique_ptr<scheduler::FlowSet>>(const ScheduledJob& job)>;
-
-  // `http`: what every integration makes its clients of external systems (Avni, OpenMRS)
-  // with: timeouts and the operator's target policy.
-  explicit Registry(http::ClientOptions http = {}) : http_(std::move(http)) {}
+  explicit Registry(Services services) : services_(std::move(services)) {}
 
   void Add(std::string type, Factory factory);
-  Result<std::unique_ptr<scheduler::FlowSet>> FlowsFor(const ScheduledJob& job) override;
-  const http::ClientOptions& http() const { return http_; }
+  Result<std::unique_ptr<sync::FlowSet>> FlowsFor(const ScheduledJob& job) override;
+  const Services& services() const { return services_; }
 
  private:
-  http::ClientOptions http_;
+  Services services_;
   std::map<std::string, Factory> factories_;
 };
 
-// Every integration of this build, registered, their outbound calls made with `http`.
-Registry MakeRegistry(store::Store& store, const Clock& clock, http::ClientOptions http);
+// Every integration of this build, registered.
+Registry MakeRegistry(Services services);
 
 }  // namespace avni::integrations

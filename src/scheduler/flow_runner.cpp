@@ -21,7 +21,7 @@ Result<Run> RecordOnly(store::Store& store, const Job& job, std::string_view ins
 
 }  // namespace
 
-FlowJobRunner::FlowJobRunner(store::Store& store, const Clock& clock, FlowProvider& provider,
+FlowJobRunner::FlowJobRunner(store::Store& store, const Clock& clock, sync::FlowProvider& provider,
                              std::string instance, std::chrono::milliseconds lock_ttl)
     : store_(store),
       clock_(clock),
@@ -31,7 +31,15 @@ FlowJobRunner::FlowJobRunner(store::Store& store, const Clock& clock, FlowProvid
 
 Result<Run> FlowJobRunner::RunJob(const ScheduledJob& sj, const std::atomic<bool>& stop) {
   const Job& job = sj.job;
-  auto flows = provider_.FlowsFor(sj);
+  // Making the flows runs the integration's code (its config reading, its clients): what it
+  // throws fails this run, never the scheduler's thread.
+  Result<std::unique_ptr<sync::FlowSet>> flows = nullptr;
+  try {
+    flows = provider_.FlowsFor(sj);
+  } catch (const std::exception& e) {
+    flows =
+        Fail(Error::Internal(fmt::format("internal error while setting up the run: {}", e.what())));
+  }
   if (!flows) return RecordOnly(store_, job, instance_, RunStatus::kFailed, flows.error().message);
   if (!*flows) {
     return RecordOnly(store_, job, instance_, RunStatus::kCancelled,

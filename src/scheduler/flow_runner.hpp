@@ -9,34 +9,19 @@
 
 namespace avni::scheduler {
 
-// A tenant's flows for one run, owning their sources, transforms and sinks.
-struct FlowSet {
-  virtual ~FlowSet() = default;
-  std::vector<sync::Flow> flows;
-};
-
-// Where a tenant's flows come from: its integration, by tenant type.
-class FlowProvider {
- public:
-  virtual ~FlowProvider() = default;
-  // nullptr when this build has no integration of the tenant's type. Errors (e.g. its config
-  // is incomplete) fail the run with their message.
-  virtual Result<std::unique_ptr<FlowSet>> FlowsFor(const ScheduledJob& job) = 0;
-};
-
 // Runs a claimed job's flows through the sync engine: `main` runs them, `errors` reprocesses
 // their error records. Job settings (settings_json) may set page_size and max_run_minutes.
 class FlowJobRunner final : public JobRunner {
  public:
   // lock_ttl: how long a dead instance's flow locks outlive it; the scheduler's lease time.
-  FlowJobRunner(store::Store& store, const Clock& clock, FlowProvider& provider,
+  FlowJobRunner(store::Store& store, const Clock& clock, sync::FlowProvider& provider,
                 std::string instance, std::chrono::milliseconds lock_ttl);
   Result<Run> RunJob(const ScheduledJob& job, const std::atomic<bool>& stop) override;
 
  private:
   store::Store& store_;
   const Clock& clock_;
-  FlowProvider& provider_;
+  sync::FlowProvider& provider_;
   std::string instance_;
   std::chrono::milliseconds lock_ttl_;
 };

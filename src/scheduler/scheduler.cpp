@@ -168,7 +168,16 @@ int Scheduler::Tick() {
 void Scheduler::Execute(ScheduledJob sj, std::shared_ptr<std::atomic<bool>> stop) {
   const Job& job = sj.job;
   Ping(job, "/start");
-  auto run = runner_.RunJob(sj, *stop);
+  // The job thread is a boundary: a runner that throws fails this run, and the lease is
+  // released below as after any other end.
+  Result<Run> run = Fail(Error::Internal("the run did not end"));
+  try {
+    run = runner_.RunJob(sj, *stop);
+  } catch (const std::exception& e) {
+    run = Fail(Error::Internal(fmt::format("internal error: {}", e.what())));
+  } catch (...) {
+    run = Fail(Error::Internal("internal error: an exception of unknown type"));
+  }
   const bool succeeded = run && run->status == RunStatus::kSucceeded;
   const bool failed = !run || run->status == RunStatus::kFailed;
   const std::string message = run ? run->message : run.error().message;

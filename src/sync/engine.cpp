@@ -79,7 +79,9 @@ FlowResult Engine::RunFlow(const Flow& flow, RowId run_id) {
       result.message = "the run's time is up; the next run goes on from the cursor";
       break;
     }
-    auto page = worker.retrier().Run([&] { return flow.source->Read(cursor, options_.page_size); });
+    auto page = worker.retrier().Run([&] {
+      return detail::Guarded([&] { return flow.source->Read(cursor, options_.page_size); });
+    });
     if (!page) {
       result = Failed(result, fmt::format("reading {} after the cursor failed: {}",
                                           flow.entity_type, page.error().message));
@@ -151,7 +153,9 @@ FlowResult Engine::RunFlow(const Flow& flow, RowId run_id) {
 FlowResult Engine::RunEach(const std::vector<Flow>& flows, RowId run_id,
                            FlowResult (Engine::*one)(const Flow&, RowId)) {
   FlowResult total;
-  for (const auto& flow : flows) {
+  auto ordered = InDependencyOrder(flows);
+  if (!ordered) return Failed(total, ordered.error().message);
+  for (const auto& flow : *ordered) {
     FlowResult result = (this->*one)(flow, run_id);
     Add(total.counts, result.counts);
     total.retries += result.retries;
@@ -177,8 +181,16 @@ Result<Run> Engine::RunJob(RowId job_id, std::string_view instance, const std::v
   auto run = store_.Transact(
       [&](store::Tx& tx) { return tx.tenant(tenant_).jobs().StartRun(job_id, instance); });
   if (!run) return Fail(run.error());
-  const FlowResult result =
-      kind == JobKind::kMain ? RunFlows(flows, run->id) : ReprocessAll(flows, run->id);
+  // The run is a boundary: whatever escapes it (a bug, an exception of a library) fails this
+  // run with its message and leaves the service, and every other tenant, running.
+  FlowResult result;
+  try {
+    result = kind == JobKind::kMain ? RunFlows(flows, run->id) : ReprocessAll(flows, run->id);
+  } catch (const std::exception& e) {
+    result = Failed(result, fmt::format("internal error: {}", e.what()));
+  } catch (...) {
+    result = Failed(result, "internal error: an exception of unknown type");
+  }
   RunStatus status = RunStatus::kSucceeded;
   if (result.outcome == FlowOutcome::kFailed) status = RunStatus::kFailed;
   if (result.outcome == FlowOutcome::kStopped || result.outcome == FlowOutcome::kBusy) {

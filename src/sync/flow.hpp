@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "common/time.hpp"
+#include "domain/job.hpp"
 
 // What an integration supplies to the sync engine, per entity type: where records come from
 // (Source), how one becomes the destination's form (Transform), and where it goes (Sink).
@@ -60,10 +62,17 @@ class Source {
 };
 
 // What the sink is given: the transformed entity and the key the destination can be searched
-// by (derived from the source id, e.g. an External ID or an identifier attribute).
+// by (derived from the source id, e.g. an External ID or an identifier attribute), and what to
+// do with it.
 struct Outgoing {
+  enum class Action {
+    kUpsert,  // create it, or update the destination record linked to it (or found by key)
+    kVoid,    // the source voided or deleted it: void the destination record, if there is one
+    kSkip,    // nothing to write (e.g. a record the other system made); counted as skipped
+  };
   std::string body;
   std::string key;
+  Action action = Action::kUpsert;
 };
 
 class Transform {
@@ -82,15 +91,46 @@ class Sink {
   // Returns the new destination id.
   virtual Result<std::string> Create(const Outgoing& out) = 0;
   virtual Status Update(std::string_view destination_id, const Outgoing& out) = 0;
+  // Voids (or deletes, where the destination cannot void) the record written for this source
+  // record before. Voiding one already voided succeeds.
+  virtual Status Void(std::string_view destination_id, const Outgoing& out) = 0;
 };
 
 // One entity type's flow: the integration's parts and its name in the store (sync status,
 // entity links, error records, run counts).
+//
+// A flow may need records of other flows written first (an encounter needs its patient):
+// `depends_on` names their entity types, and a run goes through its flows in an order that
+// puts each after those it depends on (the errors job too). A record whose parent has not been
+// written yet is a data error that names the parent (e.g. "NoPatientWithId: ..."): it is
+// parked, and reprocessing delivers it once the parent's flow has written the parent.
 struct Flow {
   std::string entity_type;
   Source* source = nullptr;
   Transform* transform = nullptr;
   Sink* sink = nullptr;
+  std::vector<std::string> depends_on;
 };
+
+// The flows an integration made for one run, and the objects they point into (owned by the
+// subclass an integration defines), destroyed when the run ends.
+struct FlowSet {
+  virtual ~FlowSet() = default;
+  std::vector<Flow> flows;
+};
+
+// Where a tenant's flows come from: its integration, by tenant type.
+class FlowProvider {
+ public:
+  virtual ~FlowProvider() = default;
+  // nullptr when this build has no integration of the tenant's type. Errors (e.g. its config
+  // is incomplete) fail the run with their message.
+  virtual Result<std::unique_ptr<FlowSet>> FlowsFor(const ScheduledJob& job) = 0;
+};
+
+// `flows` ordered so that each comes after the flows it depends on, keeping the given order
+// otherwise. Errors: invalid_argument naming the entity type when a flow depends on one that is
+// not there, or on itself through others (a cycle).
+Result<std::vector<Flow>> InDependencyOrder(std::vector<Flow> flows);
 
 }  // namespace avni::sync

@@ -51,8 +51,9 @@ FlowResult Engine::Reprocess(const Flow& flow, RowId run_id) {
     std::string stopped_id;
     for (const auto& record : *due) {
       tried.insert(record.id);
-      auto fetched = worker.retrier().Run([&] { return flow.source->Fetch(record.entity_id); });
-      if (!fetched && IsAvailability(fetched.error())) {
+      auto fetched = worker.retrier().Run(
+          [&] { return detail::Guarded([&] { return flow.source->Fetch(record.entity_id); }); });
+      if (!fetched && StopsTheFlow(fetched.error())) {
         stopped_at = fetched.error();
         stopped_id = record.entity_id;
         break;

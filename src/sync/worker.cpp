@@ -99,11 +99,17 @@ Status Worker::Process(const SourceRecord& record, PageWork& work,
     work.resolved.push_back(record.id);
     return {};
   }
-  // Each step retries availability failures; a data error parks the record.
-  auto out = retrier_.Run([&] { return flow_.transform->Apply(record); });
+  // Each step retries availability failures; a data error parks the record; what says the
+  // setup is wrong stops the flow here.
+  auto out = retrier_.Run([&] { return Guarded([&] { return flow_.transform->Apply(record); }); });
   if (!out) {
-    if (IsAvailability(out.error())) return Fail(out.error());
+    if (StopsTheFlow(out.error())) return Fail(out.error());
     Park(work, record, out.error(), error_record_id, attempts);
+    return {};
+  }
+  if (out->action == Outgoing::Action::kSkip) {
+    ++work.counts.skipped;
+    work.resolved.push_back(record.id);
     return {};
   }
   // Find and write retry as one unit: when a create's answer is lost (a timeout after the
@@ -111,26 +117,43 @@ Status Worker::Process(const SourceRecord& record, PageWork& work,
   // creating a second one.
   std::optional<std::string> linked;
   if (link != nullptr) linked = link->destination_id;
-  auto destination = retrier_.Run([&]() -> Result<std::string> {
-    std::optional<std::string> target = linked;
-    if (!target) {
-      auto found = flow_.sink->Find(*out);
-      if (!found) return Fail(found.error());
-      target = std::move(*found);
-    }
-    if (!target) return flow_.sink->Create(*out);
-    if (auto updated = flow_.sink->Update(*target, *out); !updated) return Fail(updated.error());
-    return *target;
+  const bool voiding = out->action == Outgoing::Action::kVoid;
+  auto destination = retrier_.Run([&] {
+    return Guarded([&]() -> Result<std::optional<std::string>> {
+      std::optional<std::string> target = linked;
+      if (!target) {
+        auto found = flow_.sink->Find(*out);
+        if (!found) return Fail(found.error());
+        target = std::move(*found);
+      }
+      if (voiding) {
+        // Never written: nothing to void.
+        if (!target) return std::optional<std::string>();
+        if (auto voided = flow_.sink->Void(*target, *out); !voided) return Fail(voided.error());
+        return target;
+      }
+      if (!target) {
+        auto created = flow_.sink->Create(*out);
+        if (!created) return Fail(created.error());
+        return std::optional<std::string>(std::move(*created));
+      }
+      if (auto updated = flow_.sink->Update(*target, *out); !updated) return Fail(updated.error());
+      return target;
+    });
   });
   if (!destination) {
-    if (IsAvailability(destination.error())) return Fail(destination.error());
+    if (StopsTheFlow(destination.error())) return Fail(destination.error());
     Park(work, record, destination.error(), error_record_id, attempts);
     return {};
   }
-  EntityLink done{tenant_, flow_.entity_type, record.id, *destination, record.version, {}};
+  work.resolved.push_back(record.id);
+  if (!*destination) {
+    ++work.counts.skipped;
+    return {};
+  }
+  EntityLink done{tenant_, flow_.entity_type, record.id, **destination, record.version, {}};
   links_.insert_or_assign(record.id, done);
   work.links.push_back(std::move(done));
-  work.resolved.push_back(record.id);
   ++work.counts.written;
   return {};
 }

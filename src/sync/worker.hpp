@@ -7,12 +7,29 @@
 #include <unordered_map>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "domain/sync.hpp"
 #include "store/store.hpp"
 #include "sync/engine.hpp"
 #include "sync/error_classifier.hpp"
 
 namespace avni::sync::detail {
+
+// Runs an integration's code (a source, transform or sink call) so that an exception it throws
+// becomes the call's error: kInternal with the exception's message. An integration's bug (a
+// JSON type error on a record of an unexpected shape) then parks that record, or fails that
+// run, instead of reaching std::terminate on a job thread and stopping every tenant.
+template <typename Fn>
+auto Guarded(Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return Fail(Error::Internal(fmt::format("internal error: {}", e.what())));
+  } catch (...) {
+    return Fail(Error::Internal("internal error: an exception of unknown type"));
+  }
+}
 
 // What one page did, committed at once.
 struct PageWork {

@@ -150,6 +150,7 @@ TEST_P(SyncFlowTest, AnOutageMidPageCommitsTheRecordsBeforeIt) {
     Status Update(std::string_view d, const sync::Outgoing& o) override {
       return inner.Update(d, o);
     }
+    Status Void(std::string_view d, const sync::Outgoing& o) override { return inner.Void(d, o); }
   } flaky(sink_, 20);
   sync::Engine engine(*store_, tenant_, clock_, options_);
   auto result = engine.RunFlow(sync::Flow{kType, source_.get(), &transform_, &flaky}, StartRun());

@@ -147,6 +147,16 @@ Status MemorySink::Update(std::string_view destination_id, const sync::Outgoing&
   return {};
 }
 
+Status MemorySink::Void(std::string_view destination_id, const sync::Outgoing&) {
+  if (Unlucky(unavailable_rate)) return Fail(Error::Unavailable("sink: HTTP 503"));
+  auto it = by_destination_.find(std::string(destination_id));
+  if (it == by_destination_.end()) return Fail(Error::NotFound("sink: HTTP 404"));
+  ++voids;
+  rows_[it->second].voided = true;
+  if (Unlucky(lost_answer_rate)) return Fail(Error::Unavailable("sink: read timed out"));
+  return {};
+}
+
 std::vector<const SinkRow*> MemorySink::RowsFor(const std::string& key) const {
   std::vector<const SinkRow*> out;
   if (auto it = by_key_.find(key); it != by_key_.end()) {

@@ -68,6 +68,7 @@ struct SinkRow {
   std::string key;
   std::string body;
   int writes = 0;
+  bool voided = false;
 };
 
 // A destination in memory. Duplicates are kept, never merged, so a test can see them.
@@ -78,6 +79,7 @@ class MemorySink final : public sync::Sink {
   Result<std::optional<std::string>> Find(const sync::Outgoing& out) override;
   Result<std::string> Create(const sync::Outgoing& out) override;
   Status Update(std::string_view destination_id, const sync::Outgoing& out) override;
+  Status Void(std::string_view destination_id, const sync::Outgoing& out) override;
 
   // Rows written for a key (more than one is a duplicate).
   std::vector<const SinkRow*> RowsFor(const std::string& key) const;
@@ -88,7 +90,7 @@ class MemorySink final : public sync::Sink {
   double lost_answer_rate = 0;  // writes done, then answered with kUnavailable (a timeout)
   bool down = false;
   std::set<std::string> rejected_keys;  // answered like a 500 with a validation message
-  int creates = 0, updates = 0, finds = 0, refusals = 0;
+  int creates = 0, updates = 0, finds = 0, refusals = 0, voids = 0;
 
  private:
   bool Unlucky(double rate);

@@ -72,4 +72,11 @@ Status FileSink::Update(std::string_view destination_id, const sync::Outgoing& o
   return {};
 }
 
+Status FileSink::Void(std::string_view destination_id, const sync::Outgoing&) {
+  Stmt st(db_, "DELETE FROM dest WHERE id = ?");
+  sqlite3_bind_int64(st.st, 1, std::stoll(std::string(destination_id.substr(5))));
+  if (sqlite3_step(st.st) != SQLITE_DONE) return Fail(Error::Unavailable(sqlite3_errmsg(db_)));
+  return {};
+}
+
 }  // namespace avni::testing

@@ -22,6 +22,8 @@ class FileSink final : public sync::Sink {
   Result<std::optional<std::string>> Find(const sync::Outgoing& out) override;
   Result<std::string> Create(const sync::Outgoing& out) override;
   Status Update(std::string_view destination_id, const sync::Outgoing& out) override;
+  // Deletes the row: the crash tests never void.
+  Status Void(std::string_view destination_id, const sync::Outgoing& out) override;
 
  private:
   void Exec(const char* sql);

@@ -1,4 +1,4 @@
-#include "integrations/demo.hpp"
+#include "integrations/demo/demo.hpp"
 
 #include <fmt/format.h>
 
@@ -101,12 +101,13 @@ class DemoSink final : public sync::Sink {
     std::this_thread::sleep_for(std::chrono::milliseconds(write_ms_));
     return {};
   }
+  Status Void(std::string_view, const sync::Outgoing&) override { return {}; }
 
  private:
   std::int64_t write_ms_;
 };
 
-struct DemoFlows final : scheduler::FlowSet {
+struct DemoFlows final : sync::FlowSet {
   DemoFlows(DemoConfig config, const Clock& clock) : source(config, clock), sink(config.write_ms) {
     flows.push_back(sync::Flow{"DemoSubject", &source, &transform, &sink});
   }
@@ -115,46 +116,25 @@ struct DemoFlows final : scheduler::FlowSet {
   DemoSink sink;
 };
 
-Result<std::int64_t> Setting(store::TenantScope& scope, std::string_view key, std::int64_t fallback,
-                             std::int64_t max) {
-  auto entry = scope.config().Get(key);
-  if (!entry)
-    return entry.error().code == ErrorCode::kNotFound ? Result<std::int64_t>(fallback)
-                                                      : Fail(entry.error());
-  std::int64_t value = 0;
-  const auto& text = entry->value;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0 || value > max) {
-    return Fail(Error::InvalidArgument(
-        std::string(key),
-        fmt::format("config {} must be a whole number from 0 to {}, not '{}'", key, max, text)));
-  }
-  return value;
-}
-
 }  // namespace
 
-Result<std::unique_ptr<scheduler::FlowSet>> MakeDemoFlows(store::Store& store, const Clock& clock,
-                                                          const ScheduledJob& job) {
-  auto config = store.Read([&](store::Tx& tx) -> Result<DemoConfig> {
-    auto tenant = tx.tenants().Get(job.job.tenant_id);
-    if (!tenant) return Fail(tenant.error());
-    auto scope = tx.tenant(job.job.tenant_id);
-    DemoConfig c;
-    c.since = tenant->created_at;
-    auto per_second = Setting(scope, "demo_records_per_second", 1, 1000);
-    auto write_ms = Setting(scope, "demo_write_ms", 0, 10000);
-    auto bad_every = Setting(scope, "demo_bad_every", 0, 1000000);
-    if (!per_second) return Fail(per_second.error());
-    if (!write_ms) return Fail(write_ms.error());
-    if (!bad_every) return Fail(bad_every.error());
-    c.per_second = std::max<std::int64_t>(*per_second, 1);
-    c.write_ms = *write_ms;
-    c.bad_every = *bad_every;
-    return c;
-  });
-  if (!config) return Fail(config.error());
-  return std::unique_ptr<scheduler::FlowSet>(std::make_unique<DemoFlows>(*config, clock));
+Result<std::unique_ptr<sync::FlowSet>> MakeDemoFlows(const Services& services,
+                                                     const RunInputs& run) {
+  auto tenant = services.store.Read(
+      [&](store::Tx& tx) -> Result<Tenant> { return tx.tenants().Get(run.job.job.tenant_id); });
+  if (!tenant) return Fail(tenant.error());
+  DemoConfig c;
+  c.since = tenant->created_at;
+  auto per_second = run.config.Int("demo_records_per_second", 1, 1, 1000);
+  if (!per_second) return Fail(per_second.error());
+  auto write_ms = run.config.Int("demo_write_ms", 0, 0, 10000);
+  if (!write_ms) return Fail(write_ms.error());
+  auto bad_every = run.config.Int("demo_bad_every", 0, 0, 1000000);
+  if (!bad_every) return Fail(bad_every.error());
+  c.per_second = *per_second;
+  c.write_ms = *write_ms;
+  c.bad_every = *bad_every;
+  return std::unique_ptr<sync::FlowSet>(std::make_unique<DemoFlows>(c, services.clock));
 }
 
 }  // namespace avni::integrations

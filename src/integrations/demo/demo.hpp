@@ -2,12 +2,7 @@
 
 #include <memory>
 
-#include "domain/job.hpp"
-#include "scheduler/flow_runner.hpp"
-
-namespace avni::store {
-class Store;
-}
+#include "integrations/integration.hpp"
 
 namespace avni::integrations {
 
@@ -18,7 +13,7 @@ namespace avni::integrations {
 //   demo_write_ms            how long each write takes (default 0, at most 10000)
 //   demo_bad_every           every n-th subject lacks a mapping: an error record (default 0: none)
 // Entity type "DemoSubject".
-Result<std::unique_ptr<scheduler::FlowSet>> MakeDemoFlows(store::Store& store, const Clock& clock,
-                                                          const ScheduledJob& job);
+Result<std::unique_ptr<sync::FlowSet>> MakeDemoFlows(const Services& services,
+                                                     const RunInputs& run);
 
 }  // namespace avni::integrations
