@@ -85,18 +85,20 @@ Result<bool> MappingCache::Refresh(TenantId tenant) {
       store_.Read([&](store::Tx& tx) { return tx.tenant(tenant).mapping_bulk().Revision(); });
   if (!revision) return Fail(revision.error());
   if (*revision == current->revision()) return false;
-  {
-    std::lock_guard lock(mu_);
-    Slot& slot = slots_[tenant];
-    // Only the snapshot compared is dropped, not a newer one another thread put in meanwhile.
-    if (slot.snapshot == current) {
-      ++slot.generation;
-      slot.snapshot.reset();
-      slot.building = {};
-    }
+  // The new snapshot is built before the old one goes: a failed build keeps what the runs use.
+  Result<Snapshot> rebuilt = Fail(Error::Internal("mapping cache: rebuild did not finish"));
+  ++builds_;
+  try {
+    rebuilt = Load(tenant);
+  } catch (const std::exception& e) {
+    rebuilt = Fail(Error::Internal(std::string("mapping cache: ") + e.what()));
   }
-  auto rebuilt = Get(tenant);
   if (!rebuilt) return Fail(rebuilt.error());
+  std::lock_guard lock(mu_);
+  Slot& slot = slots_[tenant];
+  // Only the snapshot compared is replaced, not a newer one another thread put in meanwhile
+  // (an Invalidate since then drops this one too: the next Get builds afresh).
+  if (slot.snapshot == current) slot.snapshot = *rebuilt;
   return true;
 }
 

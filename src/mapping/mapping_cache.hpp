@@ -47,6 +47,7 @@ class MappingCache {
   void Invalidate(TenantId tenant);
   // Rebuilds the tenant's snapshot when the tenant's mapping revision in the store differs from
   // the snapshot's; answers whether it did. Nothing to do (false) when no snapshot is cached.
+  // A failed rebuild is reported and the snapshot kept.
   Result<bool> Refresh(TenantId tenant);
 
   // How many snapshots have been built (successfully or not), for tests and metrics.

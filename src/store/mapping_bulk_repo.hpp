@@ -34,7 +34,8 @@ class MappingBulkRepo {
   Result<std::int64_t> UpdateMany(const std::vector<Mapping>& rows);
   // The tenant's mapping revision: bumped (by the schema's triggers) by every write to its
   // mappings, mapping groups and mapping types, so that a cache built earlier, perhaps before
-  // another instance's write, can tell it is stale. Errors: not_found for no such tenant.
+  // another instance's write, can tell it is stale. 0 for a tenant that does not exist (it has
+  // no mappings, as a tenant that never wrote one).
   Result<std::int64_t> Revision();
 
  private:

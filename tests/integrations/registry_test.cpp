@@ -6,6 +6,9 @@
 #include <atomic>
 #include <stdexcept>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "integrations/registry.hpp"
 #include "scheduler/flow_runner.hpp"
 #include "store/store.hpp"
@@ -89,7 +92,7 @@ class RegistryTest : public StoreTest {
         (*other)->Transact([&](store::Tx& tx) { return tx.tenant(a_).mappings().Create(m); }));
   }
 
-  Result<Run> RunOf(integrations::Registry& registry, TenantId t) {
+  Result<avni::Run> RunOf(integrations::Registry& registry, TenantId t) {
     scheduler::FlowJobRunner runner(*store_, clock_, registry, "test", std::chrono::seconds(30));
     std::atomic<bool> stop{false};
     return runner.RunJob(JobOf(t), stop);

@@ -208,11 +208,18 @@ TEST_P(MappingCacheTest, AFailedBuildIsReportedAndNotCached) {
   ASSERT_TRUE(s);
   EXPECT_EQ(s->AvniValueFor("Observation", "Concept", "5089AAAA"), "Weight");
   EXPECT_EQ(cache.builds(), 2u);
-  // Refresh reports the store's failure and keeps the snapshot it has.
+  // Refresh reports the store's failure and keeps the snapshot it has: a write made the
+  // snapshot stale, and its rebuild fails.
+  Add("Height", "5090AAAA");
   db_->Execute("ALTER TABLE mappings RENAME TO mappings_away");
   EXPECT_FALSE(cache.Refresh(a_).has_value());
   db_->Execute("ALTER TABLE mappings_away RENAME TO mappings");
   EXPECT_EQ(Snap(cache, a_), s);
+  // Once the store answers, the next Refresh brings the write in.
+  auto refreshed = cache.Refresh(a_);
+  ASSERT_TRUE(refreshed.has_value()) << refreshed.error().message;
+  EXPECT_TRUE(*refreshed);
+  EXPECT_EQ(Snap(cache, a_)->AvniValueFor("Observation", "Concept", "5090AAAA"), "Height");
 }
 
 TEST_P(MappingCacheTest, ConcurrentFirstUsersShareOneBuild) {

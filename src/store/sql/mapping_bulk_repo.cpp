@@ -228,9 +228,7 @@ Result<std::int64_t> MappingBulkRepo::Revision() {
   long long tenant = tenant_.value;
   ctx_.sql << "SELECT mapping_revision FROM tenants WHERE id = :tenant",
       soci::into(revision, found), soci::use(tenant);
-  if (!ctx_.sql.got_data()) {
-    return Fail(Error::NotFound(fmt::format("no tenant with id {}", tenant_.value)));
-  }
+  if (!ctx_.sql.got_data()) return std::int64_t{0};
   return static_cast<std::int64_t>(revision);
 }
 
