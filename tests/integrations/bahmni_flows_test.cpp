@@ -62,7 +62,8 @@ class BahmniFlowsTest : public StoreTest {
     ASSERT_GT(openmrs_port_, 0);
 
     cache_ = std::make_unique<mapping::MappingCache>(*store_);
-    auto tenant = store_->Transact([&](store::Tx& tx) { return tx.tenants().Create("jss", "bahmni"); });
+    auto tenant =
+        store_->Transact([&](store::Tx& tx) { return tx.tenants().Create("jss", "bahmni"); });
     ASSERT_TRUE(tenant) << tenant.error().message;
     tenant_ = tenant->id;
     ASSERT_TRUE(store_->Transact([&](store::Tx& tx) -> Status {
@@ -79,7 +80,8 @@ class BahmniFlowsTest : public StoreTest {
           {"openmrs_base_url", fmt::format("http://127.0.0.1:{}", openmrs_port_), false},
           {"openmrs_user", "superman", false},
           {"openmrs_password", "Admin123", true}};
-      for (const auto& item : json::parse(ReadExample("config.json")).at("items")) {
+      const json example = json::parse(ReadExample("config.json"));
+      for (const auto& item : example.at("items")) {
         config.emplace_back(item.at("key"), item.at("value"), false);
       }
       for (const auto& [key, value, secret] : config) {
@@ -87,8 +89,8 @@ class BahmniFlowsTest : public StoreTest {
       }
       return {};
     }));
-    auto imported = mapping::ImportMappingsCsv(*store_, tenant_, ReadExample("mappings.csv"),
-                                               {false, "test"});
+    auto imported =
+        mapping::ImportMappingsCsv(*store_, tenant_, ReadExample("mappings.csv"), {false, "test"});
     ASSERT_TRUE(imported) << imported.error().message;
     ASSERT_TRUE(imported->ok());
     registry_ = std::make_unique<integrations::Registry>(
@@ -126,6 +128,27 @@ class BahmniFlowsTest : public StoreTest {
     return res ? json::parse(res->body).at("entities") : json::array();
   }
 
+  // Voids or restores the Observation / Concept mapping of `avni_value`, as an administrator
+  // does through the API.
+  Status SetAnswerVoided(const std::string& avni_value, bool voided) {
+    return store_->Transact([&](store::Tx& tx) -> Status {
+      auto repo = tx.tenant(tenant_).mappings();
+      auto group = repo.FindGroup("Observation");
+      if (!group) return Fail(group.error());
+      auto type = repo.FindType("Concept");
+      if (!type) return Fail(type.error());
+      // A voided row is not found by its value: the id is kept from voiding it.
+      if (!voided_ids_.contains(avni_value)) {
+        auto row = repo.FindByAvniValue(group->id, type->id, avni_value);
+        if (!row) return Fail(row.error());
+        voided_ids_[avni_value] = row->id;
+      }
+      auto set = repo.SetVoided(voided_ids_[avni_value], voided);
+      if (!set) return Fail(set.error());
+      return {};
+    });
+  }
+
   std::string Column(const std::string& sql) {
     auto rows = db_->QueryColumn(sql);
     return rows.empty() ? "" : rows.front();
@@ -137,6 +160,7 @@ class BahmniFlowsTest : public StoreTest {
   std::unique_ptr<mapping::MappingCache> cache_;
   std::unique_ptr<integrations::Registry> registry_;
   TenantId tenant_;
+  std::map<std::string, RowId> voided_ids_;
 };
 
 TEST_P(BahmniFlowsTest, EverySubjectAndEncounterArrivesOnceAndASecondRunChangesNothing) {
@@ -198,47 +222,85 @@ TEST_P(BahmniFlowsTest, EverySubjectAndEncounterArrivesOnceAndASecondRunChangesN
   EXPECT_EQ(openmrs_->CreationCounts(), counts);
 }
 
+// What another writer made (the Java service, or this service before its links were lost) is
+// found by the Avni Entity UUID obs and the patient identifier, and updated, never duplicated.
+TEST_P(BahmniFlowsTest, DataWrittenWithoutOurLinksIsFoundAndUpdatedNotDuplicated) {
+  ASSERT_EQ(RunJob("main").status, RunStatus::kSucceeded);
+  const json before = openmrs_->CreationCounts();
+  // A service that never wrote anything: no links, no cursors; and a subject changed since.
+  db_->Execute("DELETE FROM entity_links");
+  db_->Execute("DELETE FROM sync_status");
+  json subject = AvniEntities("subjects").at(1);
+  const std::string id = subject.at("ID");
+  subject["observations"]["Concept 1"] = "changed after the first sync";
+  subject["audit"]["Last modified at"] = "2024-05-03T00:00:00.000Z";
+  ASSERT_TRUE(avni_->AddSubject(subject));
+
+  avni::Run again = RunJob("main");
+  ASSERT_EQ(again.status, RunStatus::kSucceeded) << again.message;
+  EXPECT_EQ(again.counts.failed, 0) << Column("SELECT message FROM error_record_log");
+  EXPECT_EQ(openmrs_->CreationCounts(), before);
+  // The changed answer reached the registration encounter found by its Avni Entity UUID obs.
+  const std::string registration = Column(
+      "SELECT destination_id FROM entity_links WHERE entity_type = 'Subject' AND source_id = '" +
+      id + "'");
+  bool changed = false;
+  for (const auto& e : OpenmrsEntities("encounters")) {
+    if (e["uuid"] != registration) continue;
+    for (const auto& m : e["obs"][0]["groupMembers"]) {
+      changed = changed || m.value("value", json()) == "changed after the first sync";
+    }
+  }
+  EXPECT_TRUE(changed);
+}
+
 TEST_P(BahmniFlowsTest, AnUnmappedAnswerIsParkedNamingItAndDeliveredOnceMapped) {
+  // An answer without a mapping: the example maps every blood group; this tenant has not
+  // mapped O+ yet.
+  ASSERT_TRUE(SetAnswerVoided("O+", true));
   json subject = AvniEntities("subjects").at(0);
   const std::string id = subject.at("ID");
-  subject["observations"]["Blood group"] = "B-";
+  subject["observations"]["Blood group"] = "O+";
   subject["audit"]["Last modified at"] = "2024-05-01T00:00:00.000Z";
   ASSERT_TRUE(avni_->AddSubject(subject));
 
   avni::Run first = RunJob("main");
   ASSERT_EQ(first.status, RunStatus::kSucceeded) << first.message;
-  EXPECT_EQ(first.counts.failed, 1);
-  EXPECT_EQ(Column("SELECT entity_id FROM error_records"), id);
-  const std::string message = Column("SELECT message FROM error_record_log");
-  EXPECT_NE(message.find("no mapping for answer \"B-\" of question \"Blood group\""),
+  // The subject is parked naming the answer, and its encounter, whose patient cannot exist yet,
+  // naming the missing patient.
+  EXPECT_EQ(first.counts.failed, 2);
+  EXPECT_EQ(Column("SELECT entity_id FROM error_records WHERE entity_type = 'Subject'"), id);
+  const std::string message = Column(
+      "SELECT l.message FROM error_record_log l JOIN error_records r ON r.id = l.error_record_id "
+      "WHERE r.entity_type = 'Subject'");
+  EXPECT_NE(message.find("no mapping for answer \"O+\" of question \"Blood group\""),
             std::string::npos)
       << message;
-  EXPECT_EQ(openmrs_->CreationCounts()["avniUuids"].value(id, json::object()).value("encounters", 0),
-            0);
+  const std::string waiting = Column(
+      "SELECT l.message FROM error_record_log l JOIN error_records r ON r.id = l.error_record_id "
+      "WHERE r.entity_type = 'Encounter'");
+  EXPECT_TRUE(waiting.starts_with("NoPatientWithId: OpenMRS has no patient with identifier GAN"))
+      << waiting;
+  EXPECT_EQ(
+      openmrs_->CreationCounts()["avniUuids"].value(id, json::object()).value("encounters", 0), 0);
 
-  ASSERT_TRUE(store_->Transact([&](store::Tx& tx) -> Status {
-    auto repo = tx.tenant(tenant_).mappings();
-    auto groups = repo.ListGroups();
-    auto types = repo.ListTypes();
-    if (!groups || !types) return Fail(Error::Internal("no groups"));
-    Mapping m;
-    for (const auto& g : *groups) {
-      if (g.name == "Observation") m.group_id = g.id;
-    }
-    for (const auto& t : *types) {
-      if (t.name == "Concept") m.type_id = t.id;
-    }
-    m.avni_value = "B-";
-    m.int_system_value = "f0b0c9b4-696a-4317-acd3-5810b3f89d93";  // an answer OpenMRS has
-    auto created = repo.Create(m);
-    if (!created) return Fail(created.error());
-    return {};
-  }));
+  // The administrator adds the answer's mapping back.
+  ASSERT_TRUE(SetAnswerVoided("O+", false));
   clock_.Advance(std::chrono::hours(1));  // past the error record's backoff
   avni::Run errors = RunJob("errors");
   ASSERT_EQ(errors.status, RunStatus::kSucceeded) << errors.message;
   EXPECT_EQ(Column("SELECT COUNT(*) FROM error_records"), "0");
-  EXPECT_EQ(openmrs_->CreationCounts()["avniUuids"][id].value("encounters", 0), 1);
+  // The errors job went through the flows in dependency order: the subject's patient first,
+  // then its encounter, each once.
+  const json counts = openmrs_->CreationCounts();
+  EXPECT_EQ(counts["avniUuids"][id].value("encounters", 0), 1);
+  int delivered = 0;
+  for (const auto& e : AvniEntities("encounters")) {
+    if (e.at("Subject ID") != id || e.at("Encounter type") != "General Visit") continue;
+    EXPECT_EQ(counts["avniUuids"][e.at("ID").get<std::string>()].value("encounters", 0), 1);
+    ++delivered;
+  }
+  EXPECT_EQ(delivered, 1);
 }
 
 TEST_P(BahmniFlowsTest, AVoidedSubjectVoidsItsRegistrationAndKeepsThePatient) {
@@ -253,19 +315,20 @@ TEST_P(BahmniFlowsTest, AVoidedSubjectVoidsItsRegistrationAndKeepsThePatient) {
   avni::Run second = RunJob("main");
   ASSERT_EQ(second.status, RunStatus::kSucceeded) << second.message;
 
-  int live = 0, voided = 0;
+  // The registration encounter written for the subject (its entity link) is voided now, and no
+  // other encounter was made for it.
+  const std::string registration = Column(
+      "SELECT destination_id FROM entity_links WHERE entity_type = 'Subject' AND source_id = '" +
+      id + "'");
+  ASSERT_FALSE(registration.empty());
+  bool found = false;
   for (const auto& e : OpenmrsEntities("encounters")) {
-    bool carries = false;
-    for (const auto& group : e["obs"]) {
-      for (const auto& m : group.value("groupMembers", json::array())) {
-        carries = carries || m.value("value", json()) == id;
-      }
-    }
-    if (!carries) continue;
-    (e.value("voided", false) ? voided : live) += 1;
+    if (e["uuid"] != registration) continue;
+    found = true;
+    EXPECT_TRUE(e.value("voided", false)) << e.dump();
   }
-  EXPECT_EQ(live, 0);
-  EXPECT_EQ(voided, 1);
+  EXPECT_TRUE(found);
+  EXPECT_EQ(openmrs_->CreationCounts()["avniUuids"][id].value("encounters", 0), 1);
   bool patient_kept = false;
   for (const auto& p : OpenmrsEntities("patients")) {
     for (const auto& i : p["identifiers"]) {
