@@ -173,7 +173,7 @@ Lookup TenantMappings::FindByAvniValue(std::string_view group, std::string_view 
 }
 
 std::vector<TenantMappings::Row> TenantMappings::RowsOf(std::string_view group,
-                                                       std::string_view type) const {
+                                                        std::string_view type) const {
   std::vector<Row> rows;
   const Scope scope = ScopeOf(group, type);
   if (!scope.valid()) return rows;

@@ -87,7 +87,8 @@ TEST(BahmniContractTest, ReadsTheConstantsAndTheSingleRows) {
   auto contract = ReadContract(Config(), *mappings);
   ASSERT_TRUE(contract.has_value()) << contract.error().message;
   EXPECT_EQ(contract->constants.identifier_prefix, "GAN");
-  EXPECT_EQ(contract->constants.outpatient_visit_types, (std::vector<std::string>{"opd-1", "opd-2"}));
+  EXPECT_EQ(contract->constants.outpatient_visit_types,
+            (std::vector<std::string>{"opd-1", "opd-2"}));
   EXPECT_EQ(contract->constants.avni_subject_type, "Individual");
   EXPECT_EQ(contract->rows.avni_uuid_concept, "c-avni-uuid");
   EXPECT_EQ(contract->rows.bahmni_uuid_concept, "Bahmni Entity UUID");
@@ -128,8 +129,8 @@ TEST(BahmniContractTest, ARowWithoutItsValueIsNamed) {
 }
 
 TEST(BahmniContractTest, APerTypeRowIsFoundOrNamedWithTheRowToAdd) {
-  auto mappings = Build({{"GeneralEncounter", "CommunityEncounter_EncounterType", "General Visit",
-                          "et-general"}});
+  auto mappings = Build(
+      {{"GeneralEncounter", "CommunityEncounter_EncounterType", "General Visit", "et-general"}});
   auto found = RowFor(*mappings, "GeneralEncounter", "CommunityEncounter_EncounterType",
                       "General Visit", "an encounter type uuid");
   ASSERT_TRUE(found.has_value());
@@ -196,8 +197,9 @@ TEST_F(SubjectReadTest, ASubjectWithoutAnIdentifierIsSubjectIdNull) {
   auto s = ReadSubject(subject.dump(), contract_);
   ASSERT_FALSE(s.has_value());
   EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_TRUE(s.error().message.starts_with("SubjectIdNull: subject s-1 has no 'Registration "
-                                            "Number'"))
+  EXPECT_TRUE(
+      s.error().message.starts_with("SubjectIdNull: subject s-1 has no 'Registration "
+                                    "Number'"))
       << s.error().message;
   // Not even its name is in the message: identifiers and uuids only.
   EXPECT_EQ(s.error().message.find("Asha"), std::string::npos);
@@ -241,7 +243,8 @@ TEST_F(SubjectReadTest, MappedObsAreOpenmrsMembersWithExplicitZones) {
     {"concept": "c-visit-date", "value": "2024-02-01T00:00:00.000+0000"},
     {"concept": "c-seen-at", "value": "2024-02-01T04:30:00.000+0000"},
     {"concept": "c-note", "value": "2024-02-01"}
-  ])")) << members.dump(2);
+  ])"))
+      << members.dump(2);
 
   json form = FormObs("form-registration", members, contract_.rows, "s-1", "2024-01-31");
   EXPECT_EQ(form["concept"], "form-registration");

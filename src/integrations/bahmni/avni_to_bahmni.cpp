@@ -64,14 +64,12 @@ Status UpdateForm(Context& c, std::string_view encounter_uuid, const std::string
         "entity link or restore it in Bahmni",
         encounter_uuid, avni_uuid)));
   }
-  const json form_obs =
-      FormObs(form, members, c.contract.rows, avni_uuid, ExistingEventDate(**existing, form,
-                                                                           c.contract.rows));
+  const json form_obs = FormObs(form, members, c.contract.rows, avni_uuid,
+                                ExistingEventDate(**existing, form, c.contract.rows));
   auto sent = c.openmrs->UpdateEncounterObs(**existing, FormNewObs(form_obs));
   if (!sent) return Fail(sent.error());
   if (when && (*existing)->encounter_datetime != when) {
-    return c.openmrs->UpdateEncounter(encounter_uuid,
-                                      {{"encounterDatetime", RestDateTime(*when)}});
+    return c.openmrs->UpdateEncounter(encounter_uuid, {{"encounterDatetime", RestDateTime(*when)}});
   }
   return {};
 }
@@ -85,8 +83,9 @@ Result<sync::Outgoing> SubjectTransform::Apply(const sync::SourceRecord& record)
   if (!s) return Fail(s.error());
   sync::Outgoing out;
   out.key = s->uuid;
-  json body = {{"subject", s->uuid},
-               {"identifier", s->identifier.empty() ? "" : context_.PatientIdentifier(s->identifier)}};
+  json body = {
+      {"subject", s->uuid},
+      {"identifier", s->identifier.empty() ? "" : context_.PatientIdentifier(s->identifier)}};
   if (s->voided) {
     out.action = sync::Outgoing::Action::kVoid;
     out.body = body.dump();
@@ -161,7 +160,9 @@ Result<std::string> PatientSink::Create(const sync::Outgoing& out) {
                 k.rows.identifier_concept,
                 fmt::format("SubjectIdChanged: patient {} ({}) is registered from subject {}, not "
                             "{}; correct the identifier in Avni or the patient in Bahmni",
-                            identifier, patient_uuid, m.value.is_string() ? m.value.get<std::string>() : m.value.dump(), out.key)));
+                            identifier, patient_uuid,
+                            m.value.is_string() ? m.value.get<std::string>() : m.value.dump(),
+                            out.key)));
           }
         }
       }
@@ -261,7 +262,8 @@ Result<std::optional<std::string>> EncounterSink::Find(const sync::Outgoing& out
   auto patient = context_.PatientOfSubject(body->at("subject"));
   if (!patient) {
     // A voided encounter of a subject without a patient was never written: nothing to find.
-    if (out.action == sync::Outgoing::Action::kVoid && patient.error().code == ErrorCode::kInvalidArgument) {
+    if (out.action == sync::Outgoing::Action::kVoid &&
+        patient.error().code == ErrorCode::kInvalidArgument) {
       return std::nullopt;
     }
     return Fail(patient.error());

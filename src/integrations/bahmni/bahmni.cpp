@@ -26,10 +26,13 @@ struct BahmniFlows final : sync::FlowSet {
         registration_sink(*context) {
     flows.push_back(
         sync::Flow{std::string(kSubjectFlow), &subjects, &subject_transform, &patient_sink, {}});
-    flows.push_back(sync::Flow{std::string(kEncounterFlow), &encounters, &encounter_transform,
-                               &encounter_sink, {std::string(kSubjectFlow)}});
-    flows.push_back(sync::Flow{std::string(kPatientFlow), &patients, &patient_transform,
-                               &registration_sink, {}});
+    flows.push_back(sync::Flow{std::string(kEncounterFlow),
+                               &encounters,
+                               &encounter_transform,
+                               &encounter_sink,
+                               {std::string(kSubjectFlow)}});
+    flows.push_back(sync::Flow{
+        std::string(kPatientFlow), &patients, &patient_transform, &registration_sink, {}});
   }
 
   std::unique_ptr<Context> context;
@@ -56,8 +59,7 @@ Result<std::unique_ptr<sync::FlowSet>> MakeFlows(const Services& services, const
   auto context = std::make_unique<Context>(
       std::move(*contract), run.mappings,
       std::make_unique<avniapi::Client>(std::move(*avni_config), services.clock, services.http),
-      std::make_unique<openmrs::Client>(std::move(*openmrs_config), services.http),
-      services.clock);
+      std::make_unique<openmrs::Client>(std::move(*openmrs_config), services.http), services.clock);
   return std::unique_ptr<sync::FlowSet>(
       std::make_unique<BahmniFlows>(std::move(context), services.clock));
 }

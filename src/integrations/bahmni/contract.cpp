@@ -42,10 +42,10 @@ class Reader {
     const auto& row = found.front();
     const std::string_view value = avni_side ? row.avni_value : row.int_value;
     if (value.empty() || value == "-") {
-      Note(Error::InvalidArgument(
-          fmt::format("{} / {}", group, type),
-          fmt::format("mapping {} / {} has no {}: set it to {}", group, type,
-                      avni_side ? "avni_value" : "int_system_value", what)));
+      Note(
+          Error::InvalidArgument(fmt::format("{} / {}", group, type),
+                                 fmt::format("mapping {} / {} has no {}: set it to {}", group, type,
+                                             avni_side ? "avni_value" : "int_system_value", what)));
       return "";
     }
     return std::string(value);
@@ -89,10 +89,10 @@ Result<Contract> ReadContract(const TenantConfig& config, const mapping::TenantM
 
   using namespace rows;
   CommonRows& w = c.rows;
-  w.avni_uuid_concept =
-      r.Single(kCommon, "AvniUUID_Concept", false, "the uuid of the Text concept 'Avni Entity UUID'");
-  w.event_date_concept =
-      r.Single(kCommon, "AvniEventDate_Concept", false, "the uuid of the Date concept 'Event Date'");
+  w.avni_uuid_concept = r.Single(kCommon, "AvniUUID_Concept", false,
+                                 "the uuid of the Text concept 'Avni Entity UUID'");
+  w.event_date_concept = r.Single(kCommon, "AvniEventDate_Concept", false,
+                                  "the uuid of the Date concept 'Event Date'");
   w.program_data_concept = r.Single(kCommon, "AvniProgramData_Concept", false,
                                     "the uuid of the Text concept 'Program Data'", false);
   w.avni_uuid_visit_attribute =

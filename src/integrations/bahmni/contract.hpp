@@ -26,14 +26,14 @@ inline constexpr std::string_view kConcept = "Concept";
 
 // The tenant's constants (config keys named as the Java service's constants).
 struct Constants {
-  std::string identifier_prefix;      // BahmniIdentifierPrefix: patient id = prefix + Avni id
-  std::string provider;               // IntegrationBahmniProvider
-  std::string encounter_role;         // IntegrationBahmniEncounterRole
-  std::string location;               // IntegrationBahmniLocation
-  std::string identifier_type;        // IntegrationBahmniIdentifierType
-  std::string visit_type;             // IntegrationBahmniVisitType: the registration visit
+  std::string identifier_prefix;  // BahmniIdentifierPrefix: patient id = prefix + Avni id
+  std::string provider;           // IntegrationBahmniProvider
+  std::string encounter_role;     // IntegrationBahmniEncounterRole
+  std::string location;           // IntegrationBahmniLocation
+  std::string identifier_type;    // IntegrationBahmniIdentifierType
+  std::string visit_type;         // IntegrationBahmniVisitType: the registration visit
   std::vector<std::string> outpatient_visit_types;  // OutpatientVisitTypes
-  std::string avni_subject_type;      // IntegrationAvniSubjectType
+  std::string avni_subject_type;                    // IntegrationAvniSubjectType
   // AvniPatientRegistrationEncounterType (ours; the Java service's fixed name by default): the
   // Avni encounter type a Bahmni patient's attributes are written to.
   std::string avni_patient_encounter_type;
@@ -41,15 +41,15 @@ struct Constants {
 
 // The single-row settings kept as mapping rows.
 struct CommonRows {
-  std::string avni_uuid_concept;        // Common / AvniUUID_Concept: OpenMRS Text concept
-  std::string event_date_concept;       // Common / AvniEventDate_Concept: OpenMRS Date concept
-  std::string program_data_concept;     // Common / AvniProgramData_Concept (optional)
-  std::string avni_uuid_visit_attribute;  // Common / AvniUUID_VisitAttributeType
-  std::string event_date_visit_attribute;  // Common / AvniEventDate_VisitAttributeType
-  std::string bahmni_uuid_concept;      // Common / BahmniUUID_Concept: the Avni concept name
-  std::string identifier_concept;       // PatientSubject / PatientIdentifier_Concept: Avni name
+  std::string avni_uuid_concept;            // Common / AvniUUID_Concept: OpenMRS Text concept
+  std::string event_date_concept;           // Common / AvniEventDate_Concept: OpenMRS Date concept
+  std::string program_data_concept;         // Common / AvniProgramData_Concept (optional)
+  std::string avni_uuid_visit_attribute;    // Common / AvniUUID_VisitAttributeType
+  std::string event_date_visit_attribute;   // Common / AvniEventDate_VisitAttributeType
+  std::string bahmni_uuid_concept;          // Common / BahmniUUID_Concept: the Avni concept name
+  std::string identifier_concept;           // PatientSubject / PatientIdentifier_Concept: Avni name
   std::string registration_encounter_type;  // PatientSubject / Subject_EncounterType
-  std::string registration_form;        // PatientSubject / CommunityRegistration_BahmniForm
+  std::string registration_form;            // PatientSubject / CommunityRegistration_BahmniForm
 };
 
 struct Contract {

@@ -26,8 +26,8 @@ std::string TextAt(const json& object, std::string_view key) {
 
 bool IsBlank(const json& value) {
   if (value.is_null()) return true;
-  if (value.is_string()) return value.get_ref<const std::string&>().find_first_not_of(" \t") ==
-                                std::string::npos;
+  if (value.is_string())
+    return value.get_ref<const std::string&>().find_first_not_of(" \t") == std::string::npos;
   if (value.is_array() || value.is_object()) return value.empty();
   return false;
 }
@@ -89,9 +89,9 @@ Result<Subject> ReadSubject(std::string_view body, const Contract& contract) {
   s.given_name = TextAt(obs, kFirstName);
   s.family_name = TextAt(obs, kLastName);
   if (s.given_name.empty()) {
-    return Fail(Bad(std::string(kFirstName),
-                    fmt::format("subject {} has no '{}': OpenMRS needs a given name", s.uuid,
-                                kFirstName)));
+    return Fail(
+        Bad(std::string(kFirstName),
+            fmt::format("subject {} has no '{}': OpenMRS needs a given name", s.uuid, kFirstName)));
   }
   const std::string gender = TextAt(obs, kGender);
   s.gender = gender == "Male" ? "M" : gender == "Female" ? "F" : "U";

@@ -23,8 +23,8 @@ struct Subject {
   std::string identifier;  // the identifier concept's value, without the prefix
   std::string given_name;
   std::string family_name;
-  std::string gender;     // M, F or U (Avni's Male, Female, Other)
-  std::string birthdate;  // yyyy-MM-dd; empty when Avni has none
+  std::string gender;             // M, F or U (Avni's Male, Female, Other)
+  std::string birthdate;          // yyyy-MM-dd; empty when Avni has none
   std::string registration_date;  // yyyy-MM-dd
   // The rest of its observations, by Avni concept name: the registration form's obs.
   std::vector<mapping::Observation> observations;
@@ -40,7 +40,7 @@ struct AvniEncounter {
   bool voided = false;
   std::string subject_uuid;
   std::string encounter_type;
-  std::string enrolment_uuid;  // program encounters only
+  std::string enrolment_uuid;     // program encounters only
   std::optional<Timestamp> when;  // "Encounter date time"; nullopt: scheduled or cancelled
   std::vector<mapping::Observation> observations;
 };
