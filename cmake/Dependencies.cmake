@@ -11,6 +11,8 @@ pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 # MATCHES error types: regular expressions searched in linear time, whatever the pattern.
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# OpenMRS's Atom feeds: a small DOM parser that keeps CDATA apart and never fetches entities.
+find_package(pugixml 1.11 REQUIRED)
 find_package(PostgreSQL REQUIRED)
 
 # Debian ships SOCI without a CMake package; its headers need Boost's headers and libpq's.

@@ -158,6 +158,9 @@ void GenerateData(const SimOptions& options, Stores& stores) {
     obs["Date of birth"] = FormatDate(born);
     obs["Gender"] = kGenders[Below(rng, kGenders.size())];
     obs.update(Observations(rng, options.observations));
+    if (!options.identifier_concept.empty()) {
+      obs[options.identifier_concept] = std::to_string(100001 + i);
+    }
     const Village& village = villages[Below(rng, villages.size())];
     json subject = {{"Subject type", "Individual"},
                     {"ID", id},

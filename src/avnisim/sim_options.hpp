@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,9 @@ struct SimOptions {
   int encounters_per_subject = 0;
   int enrolments_per_subject = 0;
   int program_encounters_per_enrolment = 0;
+  // When set, each generated subject's observations hold this concept with an identifier,
+  // "100001" for the first subject and counting up (a Bahmni patient id without its prefix).
+  std::string identifier_concept;
   AuthOptions auth;
   // Merged over Metadata::Defaults(observations), as a POST /_sim/metadata body.
   nlohmann::json metadata = nlohmann::json::object();

@@ -34,7 +34,7 @@ std::string RouteName(const httplib::Request& req) {
 
 Simulator::Simulator(SimOptions options)
     : options_(std::move(options)),
-      faults_(options_.seed),
+      faults_(options_.seed, "/api"),
       auth_(options_.auth),
       server_(std::make_unique<httplib::Server>()),
       metadata_(Metadata::Defaults(options_.observations)) {
@@ -148,7 +148,7 @@ void Simulator::Hang(int ms) {
 }
 
 bool Simulator::BeforeApi(const httplib::Request& req, httplib::Response& res) {
-  const FaultDecision fault = faults_.Draw(req.path);
+  const simsupport::FaultDecision fault = faults_.Draw(req.path);
   if (fault.latency_ms > 0) Hang(fault.latency_ms);
   if (fault.hang_ms > 0) Hang(fault.hang_ms);
   if (fault.drop) {

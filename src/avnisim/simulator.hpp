@@ -16,11 +16,11 @@
 
 #include "avnisim/auth.hpp"
 #include "avnisim/entity_store.hpp"
-#include "avnisim/faults.hpp"
 #include "avnisim/metadata.hpp"
 #include "avnisim/sim_options.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
+#include "simsupport/faults.hpp"
 
 namespace avni::cognito {
 class CognitoIdpServer;
@@ -111,7 +111,7 @@ class Simulator {
   void Delete(const std::string& kind, const httplib::Request& req, httplib::Response& res);
 
   SimOptions options_;
-  FaultInjector faults_;
+  simsupport::FaultInjector faults_;
   Authenticator auth_;
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<cognito::CognitoIdpServer> cognito_;

@@ -53,9 +53,12 @@ bool NamesAnAuthFailure(std::string_view body) {
 
 bool LooksLikeValidationMessage(std::string_view body) {
   // Phrases of avni-server's and OpenMRS's refusals of bad data that they answer with 500.
-  static constexpr std::array<std::string_view, 12> kPhrases = {
-      "not found",   "validation",     "invalid", "is required", "must not be", "cannot be",
-      "not allowed", "does not exist", "unknown", "no such",     "constraint",  "not a valid",
+  // "already in use": OpenMRS's duplicate patient identifier (IdentifierNotUniqueException, an
+  // APIException that webservices.rest answers with 500 when no validator caught it first).
+  static constexpr std::array<std::string_view, 13> kPhrases = {
+      "not found",  "validation",  "invalid",        "is required", "must not be",
+      "cannot be",  "not allowed", "does not exist", "unknown",     "no such",
+      "constraint", "not a valid", "already in use",
   };
   // A stack trace of a crashed server mentions exceptions of every kind; a gateway's error
   // page is HTML. Neither is a verdict on the data.

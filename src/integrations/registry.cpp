@@ -1,5 +1,6 @@
 #include "integrations/registry.hpp"
 
+#include "integrations/bahmni/bahmni.hpp"
 #include "integrations/demo/demo.hpp"
 #include "store/store.hpp"
 
@@ -29,6 +30,7 @@ Result<std::unique_ptr<sync::FlowSet>> Registry::FlowsFor(const ScheduledJob& jo
 Registry MakeRegistry(Services services) {
   Registry registry(std::move(services));
   registry.Add("demo", &MakeDemoFlows);
+  registry.Add("bahmni", &bahmni::MakeFlows);
   return registry;
 }
 

@@ -172,6 +172,18 @@ Lookup TenantMappings::FindByAvniValue(std::string_view group, std::string_view 
   return FindByAvniValue(ScopeOf(group, type), avni_value);
 }
 
+std::vector<TenantMappings::Row> TenantMappings::RowsOf(std::string_view group,
+                                                        std::string_view type) const {
+  std::vector<Row> rows;
+  const Scope scope = ScopeOf(group, type);
+  if (!scope.valid()) return rows;
+  for (const Slot& slot : by_avni_) {
+    if (slot.scope != scope.id_) continue;
+    rows.push_back(Row{AvniOf(slot), IntOf(slot), static_cast<DataTypeHint>(text_[slot.offset])});
+  }
+  return rows;
+}
+
 std::optional<std::string_view> TenantMappings::AvniValueFor(std::string_view group,
                                                              std::string_view type,
                                                              std::string_view int_value) const {

@@ -75,6 +75,16 @@ class TenantMappings {
   Lookup FindByIntValue(Scope scope, std::string_view int_value) const;
   Lookup FindByAvniValue(Scope scope, std::string_view avni_value) const;
 
+  // One row of a scope, its values pointing into the snapshot.
+  struct Row {
+    std::string_view avni_value;
+    std::string_view int_value;
+    DataTypeHint data_type_hint = DataTypeHint::kNA;
+  };
+  // Every row of the (group, type), in no particular order: for settings kept as mapping rows,
+  // where a type is expected to hold exactly one. Walks the whole index: not for per-record use.
+  std::vector<Row> RowsOf(std::string_view group, std::string_view type) const;
+
   TenantId tenant() const { return tenant_; }
   // How many (non-voided) mappings the snapshot holds.
   std::size_t size() const { return size_; }

@@ -326,6 +326,26 @@ TEST_F(AvniSimSubjectsTest, BadFaultRequestsAre400AndChangeNothing) {
   EXPECT_EQ(ok->status, 200);
 }
 
+TEST(AvniSimGeneratorTest, SubjectsCanCarryAnIdentifierCountingUp) {
+  SimOptions options;
+  options.subjects = 3;
+  options.identifier_concept = "Registration Number";
+  Simulator sim(options);
+  sim.SetNow(At("2024-06-01T00:00:00.000Z"));
+  const int port = sim.Start();
+  ASSERT_GT(port, 0);
+  httplib::Client client("127.0.0.1", port);
+  auto res = client.Get("/api/subjects", httplib::Params{}, httplib::Headers{});
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  std::set<std::string> identifiers;
+  for (const auto& subject : json::parse(res->body).at("content")) {
+    identifiers.insert(subject.at("observations").value("Registration Number", ""));
+  }
+  EXPECT_EQ(identifiers, (std::set<std::string>{"100001", "100002", "100003"}));
+  sim.Stop();
+}
+
 TEST_F(AvniSimSubjectsTest, StatsCountRequestsPerRoute) {
   Get("/api/subjects");
   Get("/api/subjects", {{"page", "1"}});

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -98,6 +99,25 @@ TEST_F(TenantMappingsTest, VoidedRowsAndRowsOfUnknownGroupsAreLeftOut) {
             DataTypeHint::kText);
   EXPECT_EQ(m->IntValueFor("Observation", "Concept", "Old weight"), std::nullopt);
   EXPECT_EQ(m->IntValueFor("Observation", "Concept", "Stray"), std::nullopt);
+}
+
+TEST_F(TenantMappingsTest, RowsOfAScopeAreEveryLiveRowOfItAndNoOther) {
+  auto m = TenantMappings::Build(
+      TenantId{1}, groups_, types_,
+      {Row(1, 10, "Weight", "5089", DataTypeHint::kNumeric), Row(1, 10, "Height", "5090"),
+       Row(1, 10, "Old", "5091", DataTypeHint::kText, /*voided=*/true),
+       Row(2, 11, "ANC visit", "enc-1")});
+  auto rows = m->RowsOf("Observation", "Concept");
+  ASSERT_EQ(rows.size(), 2u);
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.avni_value < b.avni_value; });
+  EXPECT_EQ(rows[0].avni_value, "Height");
+  EXPECT_EQ(rows[0].int_value, "5090");
+  EXPECT_EQ(rows[1].avni_value, "Weight");
+  EXPECT_EQ(rows[1].data_type_hint, DataTypeHint::kNumeric);
+  ASSERT_EQ(m->RowsOf("Encounter", "EncounterType").size(), 1u);
+  EXPECT_EQ(m->RowsOf("Encounter", "EncounterType")[0].int_value, "enc-1");
+  EXPECT_TRUE(m->RowsOf("Encounter", "Concept").empty());
 }
 
 TEST_F(TenantMappingsTest, ManyRowsWithLongValuesAllAnswer) {

@@ -26,6 +26,13 @@ TEST(Taxonomy, A500IsADataErrorOnlyWhenItsBodyIsAValidationMessage) {
   EXPECT_FALSE(IsAvailability(ClassifyHttp(500, "{\"message\":\"Invalid concept Blood\"}")));
   EXPECT_TRUE(IsAvailability(ClassifyHttp(500, "Internal Server Error")));
   EXPECT_TRUE(IsAvailability(ClassifyHttp(500, "<html><body>not found</body></html>")));
+  // OpenMRS answers a duplicate patient identifier (an APIException) with 500 when it is not
+  // caught by a validator first.
+  EXPECT_EQ(ClassifyHttp(500, R"({"error":{"message":"[Identifier GAN1 already in use by )"
+                              R"(another patient]","code":"org.openmrs.api.impl.)"
+                              R"(PatientServiceImpl:1050"}})")
+                .code,
+            ErrorCode::kInvalidArgument);
   // An expired token is the client's to renew, not the data's fault.
   EXPECT_EQ(ClassifyHttp(500, "TokenExpiredException: invalid token").code,
             ErrorCode::kUnauthenticated);

@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--program-encounters-per-enrolment", options.program_encounters_per_enrolment)
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--identifier-concept", options.identifier_concept,
+                 "a concept every subject holds an identifier in (100001, 100002, ...), e.g. "
+                 "'Registration Number' for the Bahmni demo");
   app.add_option("--idp", options.auth.idp, "identity provider avni-server reports")
       ->check(CLI::IsMember({"none", "keycloak", "cognito"}));
   app.add_option("--user", users, "a user as name=password (repeatable; replaces admin@sim)");

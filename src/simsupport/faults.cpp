@@ -1,6 +1,6 @@
-#include "avnisim/faults.hpp"
+#include "simsupport/faults.hpp"
 
-namespace avni::sim {
+namespace avni::simsupport {
 namespace {
 
 using nlohmann::json;
@@ -58,7 +58,7 @@ std::expected<void, Error> FaultInjector::Configure(const json& body) {
   if (const auto it = body.find("path"); it != body.end()) {
     if (!it->is_string() || !it->get<std::string>().starts_with("/")) {
       return std::unexpected(
-          Error::InvalidArgument("path", "give a path prefix such as /api/subject"));
+          Error::InvalidArgument("path", "give a path prefix such as " + default_path_ + "/"));
     }
     path = it->get<std::string>();
   }
@@ -104,7 +104,7 @@ void FaultInjector::ClearLocked() {
   hang_ms_ = 0;
   hang_rate_ = 0;
   drop_rate_ = 0;
-  path_ = "/api";
+  path_ = default_path_;
   remaining_ = -1;
 }
 
@@ -138,4 +138,4 @@ json FaultInjector::Describe() const {
 
 double FaultInjector::NextUnitLocked() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; }
 
-}  // namespace avni::sim
+}  // namespace avni::simsupport

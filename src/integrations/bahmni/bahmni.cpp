@@ -1,0 +1,67 @@
+#include "integrations/bahmni/bahmni.hpp"
+
+#include "avni/source.hpp"
+#include "integrations/bahmni/avni_to_bahmni.hpp"
+#include "integrations/bahmni/bahmni_to_avni.hpp"
+#include "integrations/bahmni/context.hpp"
+#include "openmrs/config.hpp"
+#include "openmrs/feed_source.hpp"
+
+namespace avni::integrations::bahmni {
+namespace {
+
+// One run's flows and everything they point into.
+struct BahmniFlows final : sync::FlowSet {
+  BahmniFlows(std::unique_ptr<Context> c, const Clock& clock)
+      : context(std::move(c)),
+        subjects(*context->avni, avniapi::Resource::kSubject,
+                 {{"subjectType", context->contract.constants.avni_subject_type}}, clock),
+        subject_transform(*context),
+        patient_sink(*context),
+        encounters(*context->avni, avniapi::Resource::kEncounter, {}, clock),
+        encounter_transform(*context),
+        encounter_sink(*context),
+        patients(*context->openmrs, openmrs::FeedKind::kPatient),
+        patient_transform(*context),
+        registration_sink(*context) {
+    flows.push_back(
+        sync::Flow{std::string(kSubjectFlow), &subjects, &subject_transform, &patient_sink, {}});
+    flows.push_back(sync::Flow{std::string(kEncounterFlow),
+                               &encounters,
+                               &encounter_transform,
+                               &encounter_sink,
+                               {std::string(kSubjectFlow)}});
+    flows.push_back(sync::Flow{
+        std::string(kPatientFlow), &patients, &patient_transform, &registration_sink, {}});
+  }
+
+  std::unique_ptr<Context> context;
+  avniapi::WatermarkSource subjects;
+  SubjectTransform subject_transform;
+  PatientSink patient_sink;
+  avniapi::WatermarkSource encounters;
+  EncounterTransform encounter_transform;
+  EncounterSink encounter_sink;
+  openmrs::FeedSource patients;
+  PatientTransform patient_transform;
+  AvniRegistrationSink registration_sink;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<sync::FlowSet>> MakeFlows(const Services& services, const RunInputs& run) {
+  auto contract = ReadContract(run.config, *run.mappings);
+  if (!contract) return Fail(contract.error());
+  auto avni_config = avniapi::ReadAvniConfig(run.config);
+  if (!avni_config) return Fail(avni_config.error());
+  auto openmrs_config = openmrs::ReadOpenmrsConfig(run.config);
+  if (!openmrs_config) return Fail(openmrs_config.error());
+  auto context = std::make_unique<Context>(
+      std::move(*contract), run.mappings,
+      std::make_unique<avniapi::Client>(std::move(*avni_config), services.clock, services.http),
+      std::make_unique<openmrs::Client>(std::move(*openmrs_config), services.http), services.clock);
+  return std::unique_ptr<sync::FlowSet>(
+      std::make_unique<BahmniFlows>(std::move(context), services.clock));
+}
+
+}  // namespace avni::integrations::bahmni

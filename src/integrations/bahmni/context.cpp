@@ -1,0 +1,87 @@
+#include "integrations/bahmni/context.hpp"
+
+#include <fmt/format.h>
+
+#include "integrations/bahmni/to_openmrs.hpp"
+
+namespace avni::integrations::bahmni {
+
+Result<std::optional<openmrs::Patient>> Context::FindPatient(const std::string& identifier) {
+  auto found = openmrs->FindPatientsByIdentifier(identifier);
+  if (!found) return Fail(found.error());
+  std::erase_if(*found, [](const openmrs::Patient& p) { return p.voided; });
+  if (found->empty()) return std::nullopt;
+  if (found->size() > 1) {
+    return Fail(Error::InvalidArgument(
+        "identifier", fmt::format("MultiplePatientsWithId: {} OpenMRS patients hold identifier "
+                                  "{} ({} and {}); merge them in Bahmni",
+                                  found->size(), identifier, (*found)[0].uuid, (*found)[1].uuid)));
+  }
+  return std::move(found->front());
+}
+
+Result<Context::SubjectPatient> Context::PatientOfSubject(const std::string& subject_uuid) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = patients_.find(subject_uuid); it != patients_.end()) return it->second;
+  }
+  auto record = avni->Get(avniapi::Resource::kSubject, subject_uuid);
+  if (!record) return Fail(record.error());
+  if (!*record) {
+    return Fail(Error::InvalidArgument(
+        "Subject ID", fmt::format("NoSubjectWithId: Avni has no subject {}", subject_uuid)));
+  }
+  auto subject = ReadSubject((*record)->body, contract);
+  if (!subject) return Fail(subject.error());
+  if (subject->voided) {
+    return Fail(Error::InvalidArgument(
+        "Subject ID", fmt::format("the subject {} is voided in Avni: its encounters are not "
+                                  "written to OpenMRS",
+                                  subject_uuid)));
+  }
+  const std::string identifier = PatientIdentifier(subject->identifier);
+  auto patient = FindPatient(identifier);
+  if (!patient) return Fail(patient.error());
+  if (!*patient) {
+    return Fail(Error::InvalidArgument(
+        "Subject ID",
+        fmt::format("NoPatientWithId: OpenMRS has no patient with identifier {} (subject {}); it "
+                    "is made when the subject syncs, and this record is delivered after that",
+                    identifier, subject_uuid)));
+  }
+  SubjectPatient found{subject_uuid, (*patient)->uuid, subject->registration_date};
+  std::lock_guard lock(mutex_);
+  patients_[subject_uuid] = found;
+  return found;
+}
+
+Result<std::string> Context::RegistrationVisit(const SubjectPatient& subject) {
+  const Constants& k = contract.constants;
+  auto visits = openmrs->FindVisits(subject.patient_uuid, k.location, /*include_inactive=*/true);
+  if (!visits) return Fail(visits.error());
+  for (const openmrs::Visit& v : *visits) {
+    if (v.voided || v.visit_type != k.visit_type) continue;
+    for (const auto& a : v.attributes) {
+      if (a.attribute_type == contract.rows.avni_uuid_visit_attribute &&
+          a.value == subject.subject_uuid) {
+        return v.uuid;
+      }
+    }
+  }
+  openmrs::NewVisit visit;
+  visit.patient = subject.patient_uuid;
+  visit.visit_type = k.visit_type;
+  visit.location = k.location;
+  const auto start = ParseIso8601(subject.registration_date + "T00:00:00.000Z");
+  if (!start) {
+    return Fail(Error::InvalidArgument(
+        "Registration date", fmt::format("subject {}: 'Registration date' is '{}', not a date",
+                                         subject.subject_uuid, subject.registration_date)));
+  }
+  visit.start_datetime = *start;
+  visit.attributes = {{contract.rows.avni_uuid_visit_attribute, subject.subject_uuid},
+                      {contract.rows.event_date_visit_attribute, subject.registration_date}};
+  return openmrs->CreateVisit(visit);
+}
+
+}  // namespace avni::integrations::bahmni

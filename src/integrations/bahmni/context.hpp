@@ -1,0 +1,66 @@
+#pragma once
+// What every flow of one Bahmni run shares: the tenant's contract, its mapping snapshot, and
+// the clients of its two servers. Built once per run by the factory (bahmni.cpp).
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "avni/client.hpp"
+#include "integrations/bahmni/contract.hpp"
+#include "mapping/mapping_cache.hpp"
+#include "mapping/observation_mapper.hpp"
+#include "openmrs/client.hpp"
+
+namespace avni::integrations::bahmni {
+
+struct Context {
+  Context(Contract contract, mapping::MappingCache::Snapshot mappings,
+          std::unique_ptr<avniapi::Client> avni, std::unique_ptr<openmrs::Client> openmrs,
+          const Clock& clock)
+      : clock(clock),
+        contract(std::move(contract)),
+        mappings(std::move(mappings)),
+        mapper(*this->mappings, mapping::MapperOptions{}),
+        avni(std::move(avni)),
+        openmrs(std::move(openmrs)) {}
+
+  std::string PatientIdentifier(std::string_view avni_identifier) const {
+    return contract.constants.identifier_prefix + std::string(avni_identifier);
+  }
+
+  // The OpenMRS patient holding `identifier` (with the prefix): nullopt when none; a data error
+  // when several do.
+  Result<std::optional<openmrs::Patient>> FindPatient(const std::string& identifier);
+
+  struct SubjectPatient {
+    std::string subject_uuid;
+    std::string patient_uuid;
+    std::string registration_date;  // the subject's, yyyy-MM-dd
+  };
+  // The patient of an Avni subject, found by its identifier (the subject is read from Avni once
+  // per run): "NoPatientWithId" when the subject has no patient yet (its flow creates it; the
+  // record is delivered when reprocessed).
+  Result<SubjectPatient> PatientOfSubject(const std::string& subject_uuid);
+
+  // The subject's registration visit (IntegrationBahmniVisitType at IntegrationBahmniLocation,
+  // its Avni UUID attribute the subject's uuid), made when missing: general encounters go in it
+  // (the Java service failed when it was missing). Its uuid.
+  Result<std::string> RegistrationVisit(const SubjectPatient& subject);
+
+  const Clock& clock;
+  const Contract contract;
+  const mapping::MappingCache::Snapshot mappings;
+  const mapping::ObservationMapper mapper;
+  const std::unique_ptr<avniapi::Client> avni;
+  const std::unique_ptr<openmrs::Client> openmrs;
+
+ private:
+  std::mutex mutex_;
+  // Subject uuid -> patient uuid, as found in this run.
+  std::unordered_map<std::string, SubjectPatient> patients_;
+};
+
+}  // namespace avni::integrations::bahmni

@@ -1,0 +1,344 @@
+// The Bahmni integration, Avni -> Bahmni, through the real engine, registry and runner, against
+// both in-process simulators, on SQLite and PostgreSQL: the example tenant of examples/bahmni
+// (its mapping rows and constants) syncs every subject and encounter once, again without
+// duplicates, voids propagate, and what cannot be mapped is parked until the mapping exists.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "avnisim/simulator.hpp"
+#include "integrations/bahmni/avni_to_bahmni.hpp"
+#include "integrations/registry.hpp"
+#include "mapping/mapping_import.hpp"
+#include "openmrssim/simulator.hpp"
+#include "scheduler/flow_runner.hpp"
+#include "store/store.hpp"
+#include "support/loopback_client.hpp"
+#include "support/store_test.hpp"
+
+namespace avni::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kSubjects = 12;
+
+std::string ReadExample(const std::string& name) {
+  std::ifstream in(std::string(AVNI_EXAMPLES_DIR) + "/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class BahmniFlowsTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    // The store's clock is the runs' clock: well after the generated data, so that the Avni
+    // window (clock minus its lag) holds all of it.
+    clock_.Set(*ParseIso8601("2024-06-01T00:00:00.000Z"));
+
+    sim::SimOptions avni;
+    avni.subjects = kSubjects;
+    avni.observations = 3;
+    avni.encounters_per_subject = 1;
+    avni.identifier_concept = "Registration Number";
+    avni.metadata = json::parse(ReadExample("avni-metadata.json"));
+    avni_ = std::make_unique<sim::Simulator>(avni);
+    avni_->SetNow(clock_.Now());
+    avni_port_ = avni_->Start();
+    ASSERT_GT(avni_port_, 0);
+    openmrs_ = std::make_unique<openmrssim::Simulator>(openmrssim::SimOptions{});
+    openmrs_->SetNow(clock_.Now());
+    openmrs_port_ = openmrs_->Start();
+    ASSERT_GT(openmrs_port_, 0);
+
+    cache_ = std::make_unique<mapping::MappingCache>(*store_);
+    auto tenant =
+        store_->Transact([&](store::Tx& tx) { return tx.tenants().Create("jss", "bahmni"); });
+    ASSERT_TRUE(tenant) << tenant.error().message;
+    tenant_ = tenant->id;
+    ASSERT_TRUE(store_->Transact([&](store::Tx& tx) -> Status {
+      auto scope = tx.tenant(tenant_);
+      for (const char* name : {"main", "errors"}) {
+        if (auto j = scope.jobs().Put(Job{0, tenant_, name, "-", true, "UTC", "{}"}); !j) {
+          return Fail(j.error());
+        }
+      }
+      std::vector<std::tuple<std::string, std::string, bool>> config = {
+          {"avni_api_url", fmt::format("http://127.0.0.1:{}", avni_port_), false},
+          {"avni_user", "admin@sim", false},
+          {"avni_password", "password", true},
+          {"openmrs_base_url", fmt::format("http://127.0.0.1:{}", openmrs_port_), false},
+          {"openmrs_user", "superman", false},
+          {"openmrs_password", "Admin123", true}};
+      const json example = json::parse(ReadExample("config.json"));
+      for (const auto& item : example.at("items")) {
+        config.emplace_back(item.at("key"), item.at("value"), false);
+      }
+      for (const auto& [key, value, secret] : config) {
+        if (auto set = scope.config().Set(key, value, secret); !set) return Fail(set.error());
+      }
+      return {};
+    }));
+    auto imported =
+        mapping::ImportMappingsCsv(*store_, tenant_, ReadExample("mappings.csv"), {false, "test"});
+    ASSERT_TRUE(imported) << imported.error().message;
+    ASSERT_TRUE(imported->ok());
+    registry_ = std::make_unique<integrations::Registry>(
+        integrations::MakeRegistry({*store_, clock_, *cache_, LoopbackClientOptions()}));
+  }
+
+  void TearDown() override {
+    if (avni_) avni_->Stop();
+    if (openmrs_) openmrs_->Stop();
+    StoreTest::TearDown();
+  }
+
+  avni::Run RunJob(const std::string& name) {
+    auto job = store_->Read([&](store::Tx& tx) { return tx.tenant(tenant_).jobs().Get(name); });
+    EXPECT_TRUE(job) << job.error().message;
+    scheduler::FlowJobRunner runner(*store_, clock_, *registry_, "test", std::chrono::seconds(60));
+    std::atomic<bool> stop{false};
+    auto run = runner.RunJob(ScheduledJob{*job, "jss", "bahmni", true}, stop);
+    EXPECT_TRUE(run) << run.error().message;
+    return run.value_or(avni::Run{});
+  }
+
+  json OpenmrsEntities(const std::string& kind) {
+    httplib::Client c("127.0.0.1", openmrs_port_);
+    auto res = c.Get("/_sim/entities/" + kind);
+    EXPECT_TRUE(res && res->status == 200);
+    return res ? json::parse(res->body).at("entities") : json::array();
+  }
+
+  // Avni's subjects and general encounters, as the simulator holds them.
+  json AvniEntities(const std::string& kind) {
+    httplib::Client c("127.0.0.1", avni_port_);
+    auto res = c.Get("/_sim/entities/" + kind);
+    EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "");
+    return res ? json::parse(res->body).at("entities") : json::array();
+  }
+
+  // Voids or restores the Observation / Concept mapping of `avni_value`, as an administrator
+  // does through the API.
+  Status SetAnswerVoided(const std::string& avni_value, bool voided) {
+    return store_->Transact([&](store::Tx& tx) -> Status {
+      auto repo = tx.tenant(tenant_).mappings();
+      auto group = repo.FindGroup("Observation");
+      if (!group) return Fail(group.error());
+      auto type = repo.FindType("Concept");
+      if (!type) return Fail(type.error());
+      // A voided row is not found by its value: the id is kept from voiding it.
+      if (!voided_ids_.contains(avni_value)) {
+        auto row = repo.FindByAvniValue(group->id, type->id, avni_value);
+        if (!row) return Fail(row.error());
+        voided_ids_[avni_value] = row->id;
+      }
+      auto set = repo.SetVoided(voided_ids_[avni_value], voided);
+      if (!set) return Fail(set.error());
+      return {};
+    });
+  }
+
+  std::string Column(const std::string& sql) {
+    auto rows = db_->QueryColumn(sql);
+    return rows.empty() ? "" : rows.front();
+  }
+
+  std::unique_ptr<sim::Simulator> avni_;
+  std::unique_ptr<openmrssim::Simulator> openmrs_;
+  int avni_port_ = 0, openmrs_port_ = 0;
+  std::unique_ptr<mapping::MappingCache> cache_;
+  std::unique_ptr<integrations::Registry> registry_;
+  TenantId tenant_;
+  std::map<std::string, RowId> voided_ids_;
+};
+
+TEST_P(BahmniFlowsTest, EverySubjectAndEncounterArrivesOnceAndASecondRunChangesNothing) {
+  avni::Run first = RunJob("main");
+  ASSERT_EQ(first.status, RunStatus::kSucceeded) << first.message;
+  EXPECT_EQ(first.counts.failed, 0) << Column("SELECT message FROM error_record_log LIMIT 1");
+  // Subjects, their encounters, and back from the patient feed: each new patient's
+  // registration in Avni.
+  EXPECT_EQ(first.counts.written, 3 * kSubjects);
+
+  const json counts = openmrs_->CreationCounts();
+  // One patient per subject, by its identifier with the prefix.
+  for (int i = 1; i <= kSubjects; ++i) {
+    const std::string identifier = fmt::format("GAN{}", 100000 + i);
+    EXPECT_EQ(counts["identifiers"].value(identifier, 0), 1) << identifier;
+  }
+  // One encounter per Avni subject (its registration) and per Avni encounter, and one
+  // registration visit per subject.
+  std::set<std::string> subjects;
+  for (const auto& s : AvniEntities("subjects")) subjects.insert(s.at("ID"));
+  ASSERT_EQ(subjects.size(), static_cast<std::size_t>(kSubjects));
+  for (const auto& id : subjects) {
+    EXPECT_EQ(counts["avniUuids"][id].value("encounters", 0), 1) << id;
+    EXPECT_EQ(counts["avniUuids"][id].value("visits", 0), 1) << id;
+  }
+  for (const auto& e : AvniEntities("encounters")) {
+    if (e.at("Encounter type") != "General Visit") continue;
+    EXPECT_EQ(counts["avniUuids"][e.at("ID").get<std::string>()].value("encounters", 0), 1);
+  }
+
+  // The registration encounter carries the mapped form obs: every "Concept k" of the subject.
+  const json encounters = OpenmrsEntities("encounters");
+  int registrations = 0;
+  for (const auto& e : encounters) {
+    if (e["encounterType"]["uuid"] != "40f1c470-ad37-44f9-995c-509a360ce7ae") continue;
+    ++registrations;
+    ASSERT_EQ(e["obs"].size(), 1u);
+    EXPECT_EQ(e["obs"][0]["concept"]["uuid"], "646eb182-df37-4c9e-83a9-4b09274b85d2");
+    // 3 "Concept k" answers, the Avni Entity UUID and the Event Date.
+    EXPECT_EQ(e["obs"][0]["groupMembers"].size(), 5u) << e["obs"][0].dump();
+  }
+  EXPECT_EQ(registrations, kSubjects);
+
+  // The patient feed wrote each patient back to its subject: one "Bahmni Patient Registration"
+  // encounter, upserted by the patient's uuid as External ID, with the Bahmni Entity UUID obs.
+  std::map<std::string, int> back;
+  for (const auto& e : AvniEntities("encounters")) {
+    if (e.at("Encounter type") != "Bahmni Patient Registration") continue;
+    EXPECT_EQ(e["observations"].value("Bahmni Entity UUID", ""), e.value("External ID", ""));
+    EXPECT_TRUE(subjects.contains(e.at("Subject ID").get<std::string>()));
+    ++back[e.at("Subject ID").get<std::string>()];
+  }
+  EXPECT_EQ(back.size(), static_cast<std::size_t>(kSubjects));
+  for (const auto& [subject, n] : back) EXPECT_EQ(n, 1) << subject;
+
+  avni::Run second = RunJob("main");
+  ASSERT_EQ(second.status, RunStatus::kSucceeded) << second.message;
+  EXPECT_EQ(second.counts.written, 0);
+  EXPECT_EQ(openmrs_->CreationCounts(), counts);
+}
+
+// What another writer made (the Java service, or this service before its links were lost) is
+// found by the Avni Entity UUID obs and the patient identifier, and updated, never duplicated.
+TEST_P(BahmniFlowsTest, DataWrittenWithoutOurLinksIsFoundAndUpdatedNotDuplicated) {
+  ASSERT_EQ(RunJob("main").status, RunStatus::kSucceeded);
+  const json before = openmrs_->CreationCounts();
+  // A service that never wrote anything: no links, no cursors; and a subject changed since.
+  db_->Execute("DELETE FROM entity_links");
+  db_->Execute("DELETE FROM sync_status");
+  json subject = AvniEntities("subjects").at(1);
+  const std::string id = subject.at("ID");
+  subject["observations"]["Concept 1"] = "changed after the first sync";
+  subject["audit"]["Last modified at"] = "2024-05-03T00:00:00.000Z";
+  ASSERT_TRUE(avni_->AddSubject(subject));
+
+  avni::Run again = RunJob("main");
+  ASSERT_EQ(again.status, RunStatus::kSucceeded) << again.message;
+  EXPECT_EQ(again.counts.failed, 0) << Column("SELECT message FROM error_record_log");
+  EXPECT_EQ(openmrs_->CreationCounts(), before);
+  // The changed answer reached the registration encounter found by its Avni Entity UUID obs.
+  const std::string registration = Column(
+      "SELECT destination_id FROM entity_links WHERE entity_type = 'Subject' AND source_id = '" +
+      id + "'");
+  bool changed = false;
+  for (const auto& e : OpenmrsEntities("encounters")) {
+    if (e["uuid"] != registration) continue;
+    for (const auto& m : e["obs"][0]["groupMembers"]) {
+      changed = changed || m.value("value", json()) == "changed after the first sync";
+    }
+  }
+  EXPECT_TRUE(changed);
+}
+
+TEST_P(BahmniFlowsTest, AnUnmappedAnswerIsParkedNamingItAndDeliveredOnceMapped) {
+  // An answer without a mapping: the example maps every blood group; this tenant has not
+  // mapped O+ yet.
+  ASSERT_TRUE(SetAnswerVoided("O+", true));
+  json subject = AvniEntities("subjects").at(0);
+  const std::string id = subject.at("ID");
+  subject["observations"]["Blood group"] = "O+";
+  subject["audit"]["Last modified at"] = "2024-05-01T00:00:00.000Z";
+  ASSERT_TRUE(avni_->AddSubject(subject));
+
+  avni::Run first = RunJob("main");
+  ASSERT_EQ(first.status, RunStatus::kSucceeded) << first.message;
+  // The subject is parked naming the answer, and its encounter, whose patient cannot exist yet,
+  // naming the missing patient.
+  EXPECT_EQ(first.counts.failed, 2);
+  EXPECT_EQ(Column("SELECT entity_id FROM error_records WHERE entity_type = 'Subject'"), id);
+  const std::string message = Column(
+      "SELECT l.message FROM error_record_log l JOIN error_records r ON r.id = l.error_record_id "
+      "WHERE r.entity_type = 'Subject'");
+  EXPECT_NE(message.find("no mapping for answer \"O+\" of question \"Blood group\""),
+            std::string::npos)
+      << message;
+  const std::string waiting = Column(
+      "SELECT l.message FROM error_record_log l JOIN error_records r ON r.id = l.error_record_id "
+      "WHERE r.entity_type = 'Encounter'");
+  EXPECT_TRUE(waiting.starts_with("NoPatientWithId: OpenMRS has no patient with identifier GAN"))
+      << waiting;
+  EXPECT_EQ(
+      openmrs_->CreationCounts()["avniUuids"].value(id, json::object()).value("encounters", 0), 0);
+
+  // The administrator adds the answer's mapping back.
+  ASSERT_TRUE(SetAnswerVoided("O+", false));
+  clock_.Advance(std::chrono::hours(1));  // past the error record's backoff
+  avni::Run errors = RunJob("errors");
+  ASSERT_EQ(errors.status, RunStatus::kSucceeded) << errors.message;
+  EXPECT_EQ(Column("SELECT COUNT(*) FROM error_records"), "0");
+  // The errors job went through the flows in dependency order: the subject's patient first,
+  // then its encounter, each once.
+  const json counts = openmrs_->CreationCounts();
+  EXPECT_EQ(counts["avniUuids"][id].value("encounters", 0), 1);
+  int delivered = 0;
+  for (const auto& e : AvniEntities("encounters")) {
+    if (e.at("Subject ID") != id || e.at("Encounter type") != "General Visit") continue;
+    EXPECT_EQ(counts["avniUuids"][e.at("ID").get<std::string>()].value("encounters", 0), 1);
+    ++delivered;
+  }
+  EXPECT_EQ(delivered, 1);
+}
+
+TEST_P(BahmniFlowsTest, AVoidedSubjectVoidsItsRegistrationAndKeepsThePatient) {
+  ASSERT_EQ(RunJob("main").status, RunStatus::kSucceeded);
+  json subject = AvniEntities("subjects").at(0);
+  const std::string id = subject.at("ID");
+  const std::string identifier =
+      "GAN" + subject["observations"]["Registration Number"].get<std::string>();
+  subject["Voided"] = true;
+  subject["audit"]["Last modified at"] = "2024-05-02T00:00:00.000Z";
+  ASSERT_TRUE(avni_->AddSubject(subject));
+  avni::Run second = RunJob("main");
+  ASSERT_EQ(second.status, RunStatus::kSucceeded) << second.message;
+
+  // The registration encounter written for the subject (its entity link) is voided now, and no
+  // other encounter was made for it.
+  const std::string registration = Column(
+      "SELECT destination_id FROM entity_links WHERE entity_type = 'Subject' AND source_id = '" +
+      id + "'");
+  ASSERT_FALSE(registration.empty());
+  bool found = false;
+  for (const auto& e : OpenmrsEntities("encounters")) {
+    if (e["uuid"] != registration) continue;
+    found = true;
+    EXPECT_TRUE(e.value("voided", false)) << e.dump();
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(openmrs_->CreationCounts()["avniUuids"][id].value("encounters", 0), 1);
+  bool patient_kept = false;
+  for (const auto& p : OpenmrsEntities("patients")) {
+    for (const auto& i : p["identifiers"]) {
+      if (i["identifier"] == identifier) patient_kept = !p.value("voided", false);
+    }
+  }
+  EXPECT_TRUE(patient_kept);
+}
+
+AVNI_ON_EVERY_BACKEND(BahmniFlowsTest);
+
+}  // namespace
+}  // namespace avni::testing
