@@ -12,12 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-Result<json> BodyOf(const sync::Outgoing& out) {
-  json body = json::parse(out.body, nullptr, /*allow_exceptions=*/false);
-  if (!body.is_object()) return Fail(Error::Internal("a Bahmni outgoing record is not JSON"));
-  return body;
-}
-
 // The obs of a form: one group obs of `form` holding `members` (JSON from FormObs).
 std::vector<openmrs::NewObs> FormNewObs(const json& form) {
   openmrs::NewObs group;
@@ -104,7 +98,7 @@ Result<sync::Outgoing> SubjectTransform::Apply(const sync::SourceRecord& record)
 }
 
 Result<std::optional<std::string>> PatientSink::Find(const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   const std::string identifier = body->value("identifier", "");
   if (identifier.empty()) return std::nullopt;
@@ -118,7 +112,7 @@ Result<std::optional<std::string>> PatientSink::Find(const sync::Outgoing& out) 
 }
 
 Result<std::string> PatientSink::Create(const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   const Contract& k = context_.contract;
   const std::string identifier = body->at("identifier");
@@ -199,7 +193,7 @@ Result<std::string> PatientSink::Create(const sync::Outgoing& out) {
 }
 
 Status PatientSink::Update(std::string_view destination_id, const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   return UpdateForm(context_, destination_id, context_.contract.rows.registration_form,
                     body->at("members"), out.key, std::nullopt);
@@ -257,7 +251,7 @@ Result<sync::Outgoing> EncounterTransform::Apply(const sync::SourceRecord& recor
 }
 
 Result<std::optional<std::string>> EncounterSink::Find(const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   auto patient = context_.PatientOfSubject(body->at("subject"));
   if (!patient) {
@@ -278,7 +272,7 @@ Result<std::optional<std::string>> EncounterSink::Find(const sync::Outgoing& out
 }
 
 Result<std::string> EncounterSink::Create(const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   const Contract& k = context_.contract;
   auto patient = context_.PatientOfSubject(body->at("subject"));
@@ -302,7 +296,7 @@ Result<std::string> EncounterSink::Create(const sync::Outgoing& out) {
 }
 
 Status EncounterSink::Update(std::string_view destination_id, const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   return UpdateForm(context_, destination_id, body->at("form"), body->at("members"), out.key,
                     std::nullopt);

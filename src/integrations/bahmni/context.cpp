@@ -6,6 +6,12 @@
 
 namespace avni::integrations::bahmni {
 
+Result<nlohmann::json> OutgoingBody(const sync::Outgoing& out) {
+  nlohmann::json body = nlohmann::json::parse(out.body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object()) return Fail(Error::Internal("a Bahmni outgoing record is not JSON"));
+  return body;
+}
+
 Result<std::optional<openmrs::Patient>> Context::FindPatient(const std::string& identifier) {
   auto found = openmrs->FindPatientsByIdentifier(identifier);
   if (!found) return Fail(found.error());

@@ -13,8 +13,12 @@
 #include "mapping/mapping_cache.hpp"
 #include "mapping/observation_mapper.hpp"
 #include "openmrs/client.hpp"
+#include "sync/flow.hpp"
 
 namespace avni::integrations::bahmni {
+
+// The JSON body a Bahmni transform put in an outgoing record.
+Result<nlohmann::json> OutgoingBody(const sync::Outgoing& out);
 
 struct Context {
   Context(Contract contract, mapping::MappingCache::Snapshot mappings,
