@@ -54,6 +54,11 @@ struct Context {
   // (the Java service failed when it was missing). Its uuid.
   Result<std::string> RegistrationVisit(const SubjectPatient& subject);
 
+  // The patient's visit (live, at IntegrationBahmniLocation) whose Avni UUID attribute is
+  // `avni_uuid` (a subject's registration visit, an enrolment's visit); nullopt when none.
+  Result<std::optional<openmrs::Visit>> VisitOf(const std::string& patient_uuid,
+                                                const std::string& avni_uuid);
+
   const Clock& clock;
   const Contract contract;
   const mapping::MappingCache::Snapshot mappings;
