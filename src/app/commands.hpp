@@ -81,6 +81,20 @@ struct AvniCheckOptions {
 };
 int AvniCheck(const GlobalOptions& global, const AvniCheckOptions& options);
 
+// bahmni_commands.cpp: `bahmni check --tenant NAME` reads the tenant's openmrs_* keys, its
+// Bahmni constants and single-row mappings (naming every one missing), signs in to OpenMRS and
+// asks it for every uuid the settings and mapping rows name (constants, Common and
+// PatientSubject rows, encounter types and forms, person attribute types, every Observation /
+// Concept row), printing one line per step and one per uuid OpenMRS does not have. Exit 0 when
+// all is there, 2 for settings to fix (a target the options refuse is one), 1 when OpenMRS
+// cannot be reached or refuses the sign-in.
+struct BahmniCheckOptions {
+  std::string tenant;
+  int timeout_seconds = 30;
+  TargetOptions targets;
+};
+int BahmniCheck(const GlobalOptions& global, const BahmniCheckOptions& options);
+
 // Prints "avni-integrator: MESSAGE" on stderr and returns the exit code for the error's kind:
 // 2 for input the user can fix (bad option, bad value), 1 for everything else.
 int Report(const Error& error);

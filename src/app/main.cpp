@@ -216,6 +216,20 @@ int main(int argc, char** argv) {
   AddTargetOptions(*avni_check, avni_check_options.targets);
   avni_check->callback([&] { exit_code = app::AvniCheck(global, avni_check_options); });
 
+  auto* bahmni = cli.add_subcommand("bahmni", "Check a tenant's Bahmni (OpenMRS) settings");
+  bahmni->require_subcommand(1);
+  app::BahmniCheckOptions bahmni_check_options;
+  auto* bahmni_check = bahmni->add_subcommand(
+      "check",
+      "Read the Bahmni settings and mappings, sign in to OpenMRS and look up every uuid they name");
+  bahmni_check->add_option("--tenant", bahmni_check_options.tenant, "The tenant's name")
+      ->required();
+  bahmni_check->add_option("--timeout", bahmni_check_options.timeout_seconds, "Seconds per request")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  AddTargetOptions(*bahmni_check, bahmni_check_options.targets);
+  bahmni_check->callback([&] { exit_code = app::BahmniCheck(global, bahmni_check_options); });
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,10 +7,15 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "avnisim/simulator.hpp"
 #include "crypto/password.hpp"
 #include "crypto/secret_box.hpp"
+#include "openmrssim/simulator.hpp"
 #include "store/sql/migrations.hpp"
 #include "store/store.hpp"
 #include "support/process.hpp"
@@ -52,6 +57,25 @@ class CliTest : public ::testing::TestWithParam<store::Backend> {
     auto s = store::Store::Open(db_->dsn());
     EXPECT_TRUE(s.has_value()) << s.error().message;
     return s ? std::move(*s) : nullptr;
+  }
+
+  // Sets a tenant's config key straight in the store, with the key file the CLI made.
+  void SetConfig(const std::string& tenant_name, const std::string& key, const std::string& value,
+                 bool secret) {
+    auto box = SecretBox::Load(dir_ + "/secret.key");
+    ASSERT_TRUE(box) << box.error().message;
+    store::StoreOptions store_options;
+    store_options.secrets = box->get();
+    auto opened = store::Store::Open(db_->dsn(), store_options);
+    ASSERT_TRUE(opened) << opened.error().message;
+    auto done = (*opened)->Transact([&](store::Tx& tx) -> Status {
+      auto tenant = tx.tenants().FindByName(tenant_name);
+      if (!tenant) return Fail(tenant.error());
+      auto entry = tx.tenant(tenant->id).config().Set(key, value, secret);
+      if (!entry) return Fail(entry.error());
+      return {};
+    });
+    ASSERT_TRUE(done) << done.error().message;
   }
 
   std::optional<TestDatabase> db_;
@@ -221,22 +245,8 @@ TEST_P(CliTest, AvniCheckLogsInReadsAPageAndSaysWhatIsWrong) {
   EXPECT_EQ(unconfigured.exit_code, 2) << unconfigured.out << unconfigured.err;
   EXPECT_NE(unconfigured.out.find("avni_api_url"), std::string::npos) << unconfigured.out;
 
-  auto box = SecretBox::Load(dir_ + "/secret.key");
-  ASSERT_TRUE(box) << box.error().message;
-  store::StoreOptions store_options;
-  store_options.secrets = box->get();
-  auto opened = store::Store::Open(db_->dsn(), store_options);
-  ASSERT_TRUE(opened) << opened.error().message;
-  auto& store = **opened;
   auto set = [&](const std::string& key, const std::string& value, bool secret) {
-    auto done = store.Transact([&](store::Tx& tx) -> Status {
-      auto tenant = tx.tenants().FindByName("NGO");
-      if (!tenant) return Fail(tenant.error());
-      auto entry = tx.tenant(tenant->id).config().Set(key, value, secret);
-      if (!entry) return Fail(entry.error());
-      return {};
-    });
-    ASSERT_TRUE(done) << done.error().message;
+    SetConfig("NGO", key, value, secret);
   };
   set("avni_api_url", "http://127.0.0.1:" + std::to_string(port), false);
   set("avni_user", "admin@sim", false);
@@ -253,6 +263,62 @@ TEST_P(CliTest, AvniCheckLogsInReadsAPageAndSaysWhatIsWrong) {
   EXPECT_NE(ok.out.find("keycloak token for admin@sim"), std::string::npos) << ok.out;
   EXPECT_NE(ok.out.find("7 subject(s) on the first page"), std::string::npos) << ok.out;
   simulator.Stop();
+}
+
+TEST_P(CliTest, BahmniCheckNamesWhatIsMissingAndLooksUpEveryUuid) {
+  openmrssim::Simulator openmrs(openmrssim::SimOptions{});
+  const int port = openmrs.Start();
+  ASSERT_GT(port, 0);
+  ASSERT_EQ(Cli({"tenant", "create", "JSS", "--type", "bahmni"}).exit_code, 0);
+
+  auto unconfigured = Cli({"bahmni", "check", "--tenant", "JSS"});
+  EXPECT_EQ(unconfigured.exit_code, 2) << unconfigured.out << unconfigured.err;
+  EXPECT_NE(unconfigured.out.find("config   FAIL config openmrs_base_url is not set"),
+            std::string::npos)
+      << unconfigured.out;
+
+  SetConfig("JSS", "openmrs_base_url", "http://127.0.0.1:" + std::to_string(port), false);
+  SetConfig("JSS", "openmrs_user", "superman", false);
+  SetConfig("JSS", "openmrs_password", "Admin123", true);
+  // No constants or mappings yet: every one is named at once.
+  auto bare = Cli({"bahmni", "check", "--tenant", "JSS", "--allow-private-targets"});
+  EXPECT_EQ(bare.exit_code, 2) << bare.out << bare.err;
+  EXPECT_NE(bare.out.find("mappings FAIL the Bahmni settings have 15 problems"), std::string::npos)
+      << bare.out;
+  EXPECT_NE(bare.out.find("config BahmniIdentifierPrefix is not set"), std::string::npos);
+  EXPECT_NE(bare.out.find("mapping Common / AvniUUID_Concept is missing"), std::string::npos);
+
+  // The committed example: everything it names is in the simulator's OpenMRS.
+  std::ifstream csv(std::string(AVNI_EXAMPLES_DIR) + "/mappings.csv");
+  std::stringstream rows;
+  rows << csv.rdbuf();
+  ASSERT_EQ(Cli({"mappings", "import", "--tenant", "JSS", "-"}, rows.str()).exit_code, 0);
+  std::ifstream config_file(std::string(AVNI_EXAMPLES_DIR) + "/config.json");
+  const auto config = nlohmann::json::parse(config_file);
+  for (const auto& item : config.at("items")) {
+    SetConfig("JSS", item.at("key"), item.at("value"), false);
+  }
+  auto ok = Cli({"bahmni", "check", "--tenant", "JSS", "--allow-private-targets"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("login    ok   signed in as superman"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("uuids the settings name are in OpenMRS"), std::string::npos) << ok.out;
+
+  // A location OpenMRS does not have is named with the key that names it.
+  SetConfig("JSS", "IntegrationBahmniLocation", "0f0f0f0f-0000-4000-8000-000000000000", false);
+  auto wrong = Cli({"bahmni", "check", "--tenant", "JSS", "--allow-private-targets"});
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.out << wrong.err;
+  EXPECT_NE(wrong.out.find("IntegrationBahmniLocation: OpenMRS has no location "
+                           "0f0f0f0f-0000-4000-8000-000000000000"),
+            std::string::npos)
+      << wrong.out;
+
+  // A wrong password: a sign-in failure, exit 1, the password never printed.
+  SetConfig("JSS", "openmrs_password", "Wrong-Pa55word", true);
+  auto refused = Cli({"bahmni", "check", "--tenant", "JSS", "--allow-private-targets"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.out.find("login    FAIL"), std::string::npos) << refused.out;
+  EXPECT_EQ(refused.out.find("Wrong-Pa55word"), std::string::npos) << refused.out;
+  openmrs.Stop();
 }
 
 TEST_P(CliTest, AvniCheckCallsALoopbackServerOnlyWhenTheOperatorAllowsIt) {

@@ -339,7 +339,8 @@ TEST(AvniSimGeneratorTest, SubjectsCanCarryAnIdentifierCountingUp) {
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   std::set<std::string> identifiers;
-  for (const auto& subject : json::parse(res->body).at("content")) {
+  const json page = json::parse(res->body);
+  for (const auto& subject : page.at("content")) {
     identifiers.insert(subject.at("observations").value("Registration Number", ""));
   }
   EXPECT_EQ(identifiers, (std::set<std::string>{"100001", "100002", "100003"}));

@@ -50,6 +50,8 @@ class BahmniFlowsTest : public StoreTest {
     avni.subjects = kSubjects;
     avni.observations = 3;
     avni.encounters_per_subject = 1;
+    avni.enrolments_per_subject = 1;
+    avni.program_encounters_per_enrolment = 1;
     avni.identifier_concept = "Registration Number";
     avni.metadata = json::parse(ReadExample("avni-metadata.json"));
     avni_ = std::make_unique<sim::Simulator>(avni);
@@ -167,9 +169,9 @@ TEST_P(BahmniFlowsTest, EverySubjectAndEncounterArrivesOnceAndASecondRunChangesN
   avni::Run first = RunJob("main");
   ASSERT_EQ(first.status, RunStatus::kSucceeded) << first.message;
   EXPECT_EQ(first.counts.failed, 0) << Column("SELECT message FROM error_record_log LIMIT 1");
-  // Subjects, their encounters, and back from the patient feed: each new patient's
-  // registration in Avni.
-  EXPECT_EQ(first.counts.written, 3 * kSubjects);
+  // Subjects, their encounters, enrolments and program encounters, and back from the patient
+  // feed: each new patient's registration in Avni.
+  EXPECT_EQ(first.counts.written, 5 * kSubjects);
 
   const json counts = openmrs_->CreationCounts();
   // One patient per subject, by its identifier with the prefix.
@@ -203,6 +205,40 @@ TEST_P(BahmniFlowsTest, EverySubjectAndEncounterArrivesOnceAndASecondRunChangesN
     EXPECT_EQ(e["obs"][0]["groupMembers"].size(), 5u) << e["obs"][0].dump();
   }
   EXPECT_EQ(registrations, kSubjects);
+
+  // One visit and one (enrolment) encounter per enrolment; each program encounter once, in its
+  // enrolment's visit.
+  std::map<std::string, std::string> visit_of_enrolment;
+  for (const auto& v : OpenmrsEntities("visits")) {
+    for (const auto& a : v["attributes"]) {
+      if (a.value("voided", false)) continue;
+      if (a["attributeType"]["uuid"] == "0076c100-25ae-4cf3-95b7-7139fcb02ee5") {
+        visit_of_enrolment[a["value"].get<std::string>()] = v["uuid"];
+      }
+    }
+  }
+  int enrolments = 0;
+  for (const auto& e : AvniEntities("programEnrolments")) {
+    const std::string id = e.at("ID");
+    EXPECT_EQ(counts["avniUuids"][id].value("encounters", 0), 1) << id;
+    EXPECT_EQ(counts["avniUuids"][id].value("visits", 0), 1) << id;
+    ++enrolments;
+  }
+  EXPECT_EQ(enrolments, kSubjects);
+  int program_encounters = 0;
+  for (const auto& pe : AvniEntities("programEncounters")) {
+    const std::string id = pe.at("ID");
+    EXPECT_EQ(counts["avniUuids"][id].value("encounters", 0), 1) << id;
+    const std::string visit = visit_of_enrolment[pe.at("Enrolment ID").get<std::string>()];
+    EXPECT_FALSE(visit.empty());
+    for (const auto& e : encounters) {
+      bool carries = false;
+      for (const auto& m : e["obs"][0]["groupMembers"]) carries = carries || m["value"] == id;
+      if (carries) EXPECT_EQ(e["visit"]["uuid"], visit) << id;
+    }
+    ++program_encounters;
+  }
+  EXPECT_EQ(program_encounters, kSubjects);
 
   // The patient feed wrote each patient back to its subject: one "Bahmni Patient Registration"
   // encounter, upserted by the patient's uuid as External ID, with the Bahmni Entity UUID obs.
@@ -266,9 +302,9 @@ TEST_P(BahmniFlowsTest, AnUnmappedAnswerIsParkedNamingItAndDeliveredOnceMapped) 
 
   avni::Run first = RunJob("main");
   ASSERT_EQ(first.status, RunStatus::kSucceeded) << first.message;
-  // The subject is parked naming the answer, and its encounter, whose patient cannot exist yet,
-  // naming the missing patient.
-  EXPECT_EQ(first.counts.failed, 2);
+  // The subject is parked naming the answer, and its encounter, enrolment and program encounter,
+  // whose patient cannot exist yet, naming the missing patient.
+  EXPECT_EQ(first.counts.failed, 4);
   EXPECT_EQ(Column("SELECT entity_id FROM error_records WHERE entity_type = 'Subject'"), id);
   const std::string message = Column(
       "SELECT l.message FROM error_record_log l JOIN error_records r ON r.id = l.error_record_id "
@@ -336,6 +372,67 @@ TEST_P(BahmniFlowsTest, AVoidedSubjectVoidsItsRegistrationAndKeepsThePatient) {
     }
   }
   EXPECT_TRUE(patient_kept);
+}
+
+TEST_P(BahmniFlowsTest, AnExitedEnrolmentGetsItsExitEncounterAndAVoidedOneVoidsItsVisit) {
+  ASSERT_EQ(RunJob("main").status, RunStatus::kSucceeded);
+  json enrolment = AvniEntities("programEnrolments").at(0);
+  const std::string id = enrolment.at("ID");
+  const auto visit_of = [&]() -> json {
+    for (const auto& v : OpenmrsEntities("visits")) {
+      for (const auto& a : v["attributes"]) {
+        if (a["value"] == id) return v;
+      }
+    }
+    return nullptr;
+  };
+  const auto encounters_of = [&]() {
+    std::vector<json> out;
+    for (const auto& e : OpenmrsEntities("encounters")) {
+      if (e["obs"].empty()) continue;
+      for (const auto& m : e["obs"][0]["groupMembers"]) {
+        if (m["value"] == id) out.push_back(e);
+      }
+    }
+    return out;
+  };
+  ASSERT_FALSE(visit_of().is_null());
+  EXPECT_TRUE(visit_of()["stopDatetime"].is_null());
+
+  enrolment["Exit datetime"] = "2024-04-01T10:00:00.000Z";
+  enrolment["exitObservations"] = {{"Concept 2", "left the village"}};
+  enrolment["audit"]["Last modified at"] = "2024-05-04T00:00:00.000Z";
+  ASSERT_TRUE(avni_->AddEntity("programEnrolments", enrolment));
+  avni::Run exited = RunJob("main");
+  ASSERT_EQ(exited.status, RunStatus::kSucceeded) << exited.message;
+  EXPECT_EQ(exited.counts.failed, 0) << Column("SELECT message FROM error_record_log");
+  // The enrolment encounter and now the exit encounter (the example's exit type), in the visit,
+  // which stops at the exit.
+  const auto both = encounters_of();
+  ASSERT_EQ(both.size(), 2u);
+  std::set<std::string> types;
+  for (const auto& e : both) {
+    types.insert(e["encounterType"]["uuid"].get<std::string>());
+    EXPECT_EQ(e["visit"]["uuid"], visit_of()["uuid"]);
+  }
+  EXPECT_TRUE(types.contains("12c62f47-a794-4057-9eb6-1969037cb710"));  // enrolment exit
+  EXPECT_EQ(visit_of()["stopDatetime"], "2024-04-01T10:00:00.000+0000");
+
+  enrolment["Voided"] = true;
+  enrolment["audit"]["Last modified at"] = "2024-05-05T00:00:00.000Z";
+  ASSERT_TRUE(avni_->AddEntity("programEnrolments", enrolment));
+  avni::Run voided = RunJob("main");
+  ASSERT_EQ(voided.status, RunStatus::kSucceeded) << voided.message;
+  for (const auto& e : OpenmrsEntities("encounters")) {
+    if (e["uuid"] == both[0]["uuid"] || e["uuid"] == both[1]["uuid"]) {
+      EXPECT_TRUE(e.value("voided", false)) << e["uuid"];
+    }
+  }
+  bool visit_voided = false;
+  for (const auto& v : OpenmrsEntities("visits")) {
+    if (v["uuid"] == both[0]["visit"]["uuid"]) visit_voided = v.value("voided", false);
+  }
+  EXPECT_TRUE(visit_voided);
 }
 
 AVNI_ON_EVERY_BACKEND(BahmniFlowsTest);

@@ -12,12 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-Result<json> BodyOf(const sync::Outgoing& out) {
-  json body = json::parse(out.body, nullptr, /*allow_exceptions=*/false);
-  if (!body.is_object()) return Fail(Error::Internal("a Bahmni outgoing record is not JSON"));
-  return body;
-}
-
 // The obs of a form: one group obs of `form` holding `members` (JSON from FormObs).
 std::vector<openmrs::NewObs> FormNewObs(const json& form) {
   openmrs::NewObs group;
@@ -104,7 +98,7 @@ Result<sync::Outgoing> SubjectTransform::Apply(const sync::SourceRecord& record)
 }
 
 Result<std::optional<std::string>> PatientSink::Find(const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   const std::string identifier = body->value("identifier", "");
   if (identifier.empty()) return std::nullopt;
@@ -118,7 +112,7 @@ Result<std::optional<std::string>> PatientSink::Find(const sync::Outgoing& out) 
 }
 
 Result<std::string> PatientSink::Create(const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   const Contract& k = context_.contract;
   const std::string identifier = body->at("identifier");
@@ -199,7 +193,7 @@ Result<std::string> PatientSink::Create(const sync::Outgoing& out) {
 }
 
 Status PatientSink::Update(std::string_view destination_id, const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   return UpdateForm(context_, destination_id, context_.contract.rows.registration_form,
                     body->at("members"), out.key, std::nullopt);
@@ -240,16 +234,21 @@ Result<sync::Outgoing> EncounterTransform::Apply(const sync::SourceRecord& recor
     out.action = sync::Outgoing::Action::kSkip;
     return out;
   }
-  auto type = RowFor(m, kGeneralEncounter, "CommunityEncounter_EncounterType", e->encounter_type,
-                     "the OpenMRS encounter type's uuid");
+  const std::string_view group = program_ ? kProgramEncounter : kGeneralEncounter;
+  auto type = RowFor(
+      m, group,
+      program_ ? "CommunityProgramEncounter_EncounterType" : "CommunityEncounter_EncounterType",
+      e->encounter_type, "the OpenMRS encounter type's uuid");
   if (!type) return Fail(type.error());
-  auto form = RowFor(m, kGeneralEncounter, "CommunityEncounter_BahmniForm", e->encounter_type,
-                     "the uuid of the Bahmni form's concept set");
+  auto form = RowFor(
+      m, group, program_ ? "CommunityProgramEncounter_BahmniForm" : "CommunityEncounter_BahmniForm",
+      e->encounter_type, "the uuid of the Bahmni form's concept set");
   if (!form) return Fail(form.error());
   auto mapped = context_.mapper.Map(e->observations, mapping::Direction::kFromAvni);
   if (!mapped) return Fail(mapping::Combine(mapped.error()));
   body["type"] = *type;
   body["form"] = *form;
+  if (program_) body["enrolment"] = e->enrolment_uuid;
   body["when"] = RestDateTime(*e->when);
   body["members"] = ObsMembers(mapped->observations, m);
   out.body = body.dump();
@@ -257,7 +256,7 @@ Result<sync::Outgoing> EncounterTransform::Apply(const sync::SourceRecord& recor
 }
 
 Result<std::optional<std::string>> EncounterSink::Find(const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   auto patient = context_.PatientOfSubject(body->at("subject"));
   if (!patient) {
@@ -278,21 +277,37 @@ Result<std::optional<std::string>> EncounterSink::Find(const sync::Outgoing& out
 }
 
 Result<std::string> EncounterSink::Create(const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   const Contract& k = context_.contract;
   auto patient = context_.PatientOfSubject(body->at("subject"));
   if (!patient) return Fail(patient.error());
-  auto visit = context_.RegistrationVisit(*patient);
-  if (!visit) return Fail(visit.error());
   openmrs::NewEncounter e;
+  Timestamp visit_start;
+  if (program_) {
+    const std::string enrolment = body->value("enrolment", "");
+    auto visit = context_.VisitOf(patient->patient_uuid, enrolment);
+    if (!visit) return Fail(visit.error());
+    if (!*visit) {
+      return Fail(Error::InvalidArgument(
+          "Enrolment ID",
+          fmt::format("NoEnrolmentVisit: enrolment {} has no visit in OpenMRS yet; it is made when "
+                      "the enrolment syncs, and this record is delivered after that",
+                      enrolment)));
+    }
+    e.visit = (*visit)->uuid;
+    visit_start = (*visit)->start_datetime.value_or(Timestamp{});
+  } else {
+    auto visit = context_.RegistrationVisit(*patient);
+    if (!visit) return Fail(visit.error());
+    e.visit = *visit;
+    visit_start = *ParseIso8601(patient->registration_date + "T00:00:00.000Z");
+  }
   e.patient = patient->patient_uuid;
   e.encounter_type = body->at("type");
   e.location = k.constants.location;
-  e.visit = *visit;
-  // Within its visit: an encounter dated before the registration visit starts at its start.
-  const Timestamp visit_start = *ParseIso8601(patient->registration_date + "T00:00:00.000Z");
-  const auto when = ParseIso8601(body->at("when").get<std::string>());
+  // Within its visit: an encounter dated before its visit starts is written at the start.
+  const auto when = openmrs::ParseOpenmrsTime(body->at("when").get<std::string>());
   e.encounter_datetime = when && *when > visit_start ? *when : visit_start;
   e.providers = {{k.constants.provider, k.constants.encounter_role}};
   const std::string form = body->at("form");
@@ -302,7 +317,7 @@ Result<std::string> EncounterSink::Create(const sync::Outgoing& out) {
 }
 
 Status EncounterSink::Update(std::string_view destination_id, const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   return UpdateForm(context_, destination_id, body->at("form"), body->at("members"), out.key,
                     std::nullopt);

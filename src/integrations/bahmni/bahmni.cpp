@@ -19,8 +19,14 @@ struct BahmniFlows final : sync::FlowSet {
         subject_transform(*context),
         patient_sink(*context),
         encounters(*context->avni, avniapi::Resource::kEncounter, {}, clock),
-        encounter_transform(*context),
-        encounter_sink(*context),
+        encounter_transform(*context, /*program=*/false),
+        encounter_sink(*context, /*program=*/false),
+        enrolments(*context->avni, avniapi::Resource::kProgramEnrolment, {}, clock),
+        enrolment_transform(*context),
+        enrolment_sink(*context),
+        program_encounters(*context->avni, avniapi::Resource::kProgramEncounter, {}, clock),
+        program_encounter_transform(*context, /*program=*/true),
+        program_encounter_sink(*context, /*program=*/true),
         patients(*context->openmrs, openmrs::FeedKind::kPatient),
         patient_transform(*context),
         registration_sink(*context) {
@@ -31,6 +37,16 @@ struct BahmniFlows final : sync::FlowSet {
                                &encounter_transform,
                                &encounter_sink,
                                {std::string(kSubjectFlow)}});
+    flows.push_back(sync::Flow{std::string(kEnrolmentFlow),
+                               &enrolments,
+                               &enrolment_transform,
+                               &enrolment_sink,
+                               {std::string(kSubjectFlow)}});
+    flows.push_back(sync::Flow{std::string(kProgramEncounterFlow),
+                               &program_encounters,
+                               &program_encounter_transform,
+                               &program_encounter_sink,
+                               {std::string(kEnrolmentFlow)}});
     flows.push_back(sync::Flow{
         std::string(kPatientFlow), &patients, &patient_transform, &registration_sink, {}});
   }
@@ -42,6 +58,12 @@ struct BahmniFlows final : sync::FlowSet {
   avniapi::WatermarkSource encounters;
   EncounterTransform encounter_transform;
   EncounterSink encounter_sink;
+  avniapi::WatermarkSource enrolments;
+  EnrolmentTransform enrolment_transform;
+  EnrolmentSink enrolment_sink;
+  avniapi::WatermarkSource program_encounters;
+  EncounterTransform program_encounter_transform;
+  EncounterSink program_encounter_sink;
   openmrs::FeedSource patients;
   PatientTransform patient_transform;
   AvniRegistrationSink registration_sink;

@@ -12,6 +12,10 @@ namespace avni::integrations::bahmni {
 // the Bahmni constants (BahmniIdentifierPrefix, ...). Flows, in dependency order:
 //   Subject    Avni subjects -> patients, registration visits and encounters
 //   Encounter  Avni general encounters -> encounters in the registration visit (needs Subject)
+//   ProgramEnrolment  Avni enrolments -> a visit per enrolment with its enrolment and exit
+//              encounters (needs Subject)
+//   ProgramEncounter  Avni program encounters -> encounters in their enrolment's visit
+//              (needs ProgramEnrolment)
 //   Patient    the OpenMRS patient feed -> the Avni subject's "Bahmni Patient Registration"
 //              encounter
 Result<std::unique_ptr<sync::FlowSet>> MakeFlows(const Services& services, const RunInputs& run);

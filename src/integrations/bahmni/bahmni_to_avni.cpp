@@ -4,17 +4,8 @@
 #include <nlohmann/json.hpp>
 
 namespace avni::integrations::bahmni {
-namespace {
 
 using nlohmann::json;
-
-Result<json> BodyOf(const sync::Outgoing& out) {
-  json body = json::parse(out.body, nullptr, /*allow_exceptions=*/false);
-  if (!body.is_object()) return Fail(Error::Internal("a Bahmni outgoing record is not JSON"));
-  return body;
-}
-
-}  // namespace
 
 Result<sync::Outgoing> PatientTransform::Apply(const sync::SourceRecord& record) {
   sync::Outgoing out;
@@ -89,7 +80,7 @@ Result<std::optional<std::string>> AvniRegistrationSink::Find(const sync::Outgoi
 }
 
 Result<std::string> AvniRegistrationSink::Upsert(const sync::Outgoing& out) {
-  auto body = BodyOf(out);
+  auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   const Contract& k = context_.contract;
   const std::string identifier = body->at("identifier");

@@ -6,6 +6,12 @@
 
 namespace avni::integrations::bahmni {
 
+Result<nlohmann::json> OutgoingBody(const sync::Outgoing& out) {
+  nlohmann::json body = nlohmann::json::parse(out.body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object()) return Fail(Error::Internal("a Bahmni outgoing record is not JSON"));
+  return body;
+}
+
 Result<std::optional<openmrs::Patient>> Context::FindPatient(const std::string& identifier) {
   auto found = openmrs->FindPatientsByIdentifier(identifier);
   if (!found) return Fail(found.error());
@@ -55,19 +61,27 @@ Result<Context::SubjectPatient> Context::PatientOfSubject(const std::string& sub
   return found;
 }
 
-Result<std::string> Context::RegistrationVisit(const SubjectPatient& subject) {
-  const Constants& k = contract.constants;
-  auto visits = openmrs->FindVisits(subject.patient_uuid, k.location, /*include_inactive=*/true);
+Result<std::optional<openmrs::Visit>> Context::VisitOf(const std::string& patient_uuid,
+                                                       const std::string& avni_uuid) {
+  auto visits =
+      openmrs->FindVisits(patient_uuid, contract.constants.location, /*include_inactive=*/true);
   if (!visits) return Fail(visits.error());
-  for (const openmrs::Visit& v : *visits) {
-    if (v.voided || v.visit_type != k.visit_type) continue;
+  for (openmrs::Visit& v : *visits) {
+    if (v.voided) continue;
     for (const auto& a : v.attributes) {
-      if (a.attribute_type == contract.rows.avni_uuid_visit_attribute &&
-          a.value == subject.subject_uuid) {
-        return v.uuid;
+      if (a.attribute_type == contract.rows.avni_uuid_visit_attribute && a.value == avni_uuid) {
+        return std::optional<openmrs::Visit>(std::move(v));
       }
     }
   }
+  return std::nullopt;
+}
+
+Result<std::string> Context::RegistrationVisit(const SubjectPatient& subject) {
+  const Constants& k = contract.constants;
+  auto existing = VisitOf(subject.patient_uuid, subject.subject_uuid);
+  if (!existing) return Fail(existing.error());
+  if (*existing) return (*existing)->uuid;
   openmrs::NewVisit visit;
   visit.patient = subject.patient_uuid;
   visit.visit_type = k.visit_type;

@@ -13,8 +13,12 @@
 #include "mapping/mapping_cache.hpp"
 #include "mapping/observation_mapper.hpp"
 #include "openmrs/client.hpp"
+#include "sync/flow.hpp"
 
 namespace avni::integrations::bahmni {
+
+// The JSON body a Bahmni transform put in an outgoing record.
+Result<nlohmann::json> OutgoingBody(const sync::Outgoing& out);
 
 struct Context {
   Context(Contract contract, mapping::MappingCache::Snapshot mappings,
@@ -49,6 +53,11 @@ struct Context {
   // its Avni UUID attribute the subject's uuid), made when missing: general encounters go in it
   // (the Java service failed when it was missing). Its uuid.
   Result<std::string> RegistrationVisit(const SubjectPatient& subject);
+
+  // The patient's visit (live, at IntegrationBahmniLocation) whose Avni UUID attribute is
+  // `avni_uuid` (a subject's registration visit, an enrolment's visit); nullopt when none.
+  Result<std::optional<openmrs::Visit>> VisitOf(const std::string& patient_uuid,
+                                                const std::string& avni_uuid);
 
   const Clock& clock;
   const Contract contract;
