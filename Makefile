@@ -20,11 +20,12 @@ build: setup
 	@$(CONFIGURE) -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAVNI_BUILD_TESTS=OFF >/dev/null
 	@ninja -C $(RELEASE_DIR) -j $(JOBS) avni-integrator
 
-# A local try-out, whose tenants talk to the simulators on loopback (tools/avni-sim): private
-# targets are allowed explicitly, as a production serve must not do without reason.
+# A local try-out: the demo tenant demo-bahmni syncs the Avni and OpenMRS simulators, which run
+# in the server's process on loopback (README, "The demo"): private targets are allowed
+# explicitly, as a production serve must not do without reason.
 run: build
 	@mkdir -p var
-	$(RELEASE_DIR)/src/app/avni-integrator serve --db $(DB) --port $(PORT) --allow-private-targets
+	$(RELEASE_DIR)/src/app/avni-integrator serve --db $(DB) --port $(PORT) --allow-private-targets --demo
 
 # The npm packages the tests use (the Cognito reference client), from the lock file.
 COGNITO_JS := tests/cognito/js

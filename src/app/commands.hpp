@@ -42,6 +42,9 @@ struct ServeOptions {
   int pause_after = 5;      // failed runs in a row that pause a job (0: never)
   int grace_seconds = 30;   // how long a stop waits for running jobs to commit their page
   TargetOptions targets;    // where the integrations and health pings may call
+  // --demo: the Avni and OpenMRS simulators in this process and the tenant "demo-bahmni" wired
+  // to them (demo.hpp); needs --allow-private-targets, as they listen on loopback.
+  bool demo = false;
 };
 int Serve(const GlobalOptions& global, const ServeOptions& options);
 int Migrate(const GlobalOptions& global);

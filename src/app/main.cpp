@@ -117,6 +117,9 @@ int main(int argc, char** argv) {
                    "A session ends this long after sign-in, used or not")
       ->check(CLI::Range(1, 24 * 365))
       ->capture_default_str();
+  serve->add_flag("--demo", serve_options.demo,
+                  "Also run the Avni and OpenMRS simulators here, with the tenant demo-bahmni "
+                  "syncing them every minute (needs --allow-private-targets)");
   serve->add_flag(
       "--no-scheduler", [&](std::int64_t) { serve_options.scheduler = false; },
       "Serve the API only; run no jobs here");

@@ -15,6 +15,7 @@
 
 #include "api/http_server.hpp"
 #include "app/commands.hpp"
+#include "app/demo.hpp"
 #include "auth/authenticator.hpp"
 #include "crypto/password.hpp"
 #include "http/client.hpp"
@@ -63,8 +64,18 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
                     "--header-timeout ({} s)",
                     options.request_timeout_seconds, options.header_timeout_seconds)));
   }
+  if (options.demo && !targets->allow_private) {
+    return Report(Error::InvalidArgument(
+        "demo", "--demo runs its simulators on loopback: add --allow-private-targets"));
+  }
   auto ctx = OpenContext(global, /*migrate=*/true, static_cast<std::size_t>(options.db_pool));
   if (!ctx) return Report(ctx.error());
+  std::unique_ptr<Demo> demo;
+  if (options.demo) {
+    auto started = StartDemo(*ctx->store);
+    if (!started) return Report(started.error());
+    demo = std::move(*started);
+  }
   RaiseOpenFileLimit();
 
   ServerOptions server_options;
@@ -133,6 +144,13 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
             << std::flush;
   if (options.scheduler)
     std::cout << fmt::format("  scheduler: instance {}\n", instance) << std::flush;
+  if (demo) {
+    std::cout << fmt::format(
+                     "  demo: tenant {} syncs the Avni simulator (http://127.0.0.1:{}) and the "
+                     "OpenMRS simulator (http://127.0.0.1:{}) every minute; README, \"The demo\"\n",
+                     kDemoTenant, demo->avni_port, demo->openmrs_port)
+              << std::flush;
+  }
   if (targets->allow_private) {
     spdlog::info("outbound calls may reach private addresses (--allow-private-targets)");
   } else if (!targets->allowed.empty()) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -116,6 +117,47 @@ TEST_P(CliTest, ServeAnswersHealthAndReadyAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(HttpGet(port, "/no-such-thing").first, 404);
   EXPECT_EQ(process.Stop(SIGTERM, 20s), 0) << process.Stderr();
   EXPECT_EQ(HttpGet(port, "/health").first, 0);  // nothing listens any more
+}
+
+// `make run`'s demo: the simulators in the server's process, the demo tenant synced at once,
+// the answer left unmapped parked by name; plain serve has no demo.
+TEST_P(CliTest, ServeDemoSyncsTheDemoTenantAtOnceAndParksTheUnmappedAnswer) {
+  auto plain = StartServer({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key"});
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->first.Stop(SIGTERM, 20s), 0);
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM tenants").at(0), "0");
+
+  auto server =
+      StartServer({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key", "--demo"});
+  ASSERT_TRUE(server.has_value());
+  auto& [process, port] = *server;
+  // The first run is asked for at start: every generated subject reaches OpenMRS, and the three
+  // that answer "O+" are parked naming it.
+  const auto deadline = std::chrono::steady_clock::now() + 90s;
+  std::string linked, parked;
+  while (std::chrono::steady_clock::now() < deadline) {
+    linked =
+        db_->QueryColumn("SELECT COUNT(*) FROM entity_links WHERE entity_type = 'Subject'").at(0);
+    parked =
+        db_->QueryColumn("SELECT COUNT(*) FROM error_records WHERE entity_type = 'Subject'").at(0);
+    if (linked == "300" && parked == "3") break;
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_EQ(linked, "300");
+  EXPECT_EQ(parked, "3");
+  const auto messages = db_->QueryColumn("SELECT message FROM error_record_log");
+  ASSERT_FALSE(messages.empty());
+  for (const auto& m : messages) {
+    EXPECT_NE(m.find("no mapping for answer \"O+\" of question \"Blood group\""), std::string::npos)
+        << m;
+  }
+  EXPECT_EQ(process.Stop(SIGTERM, 30s), 0) << process.Stderr();
+  // Without --allow-private-targets the demo is refused, saying why.
+  auto refused = RunProcess({BinaryPath(), "serve", "--demo", "--port", "0", "--db", db_->dsn(),
+                             "--secret-key-file", dir_ + "/secret.key"},
+                            "", {"AVNI_INT_SECRET_KEY="});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("add --allow-private-targets"), std::string::npos) << refused.err;
 }
 
 TEST_P(CliTest, ServeTakesTheHttpFrontsLimits) {
