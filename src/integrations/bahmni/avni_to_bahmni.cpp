@@ -213,15 +213,10 @@ Result<sync::Outgoing> EncounterTransform::Apply(const sync::SourceRecord& recor
 Result<std::optional<std::string>> EncounterSink::Find(const sync::Outgoing& out) {
   auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
-  auto patient = context_.PatientOfSubject(body->at("subject"));
-  if (!patient) {
-    // A voided encounter of a subject without a patient was never written: nothing to find.
-    if (out.action == sync::Outgoing::Action::kVoid &&
-        patient.error().code == ErrorCode::kInvalidArgument) {
-      return std::nullopt;
-    }
-    return Fail(patient.error());
-  }
+  auto found_patient = context_.PatientToFind(out, body->at("subject"));
+  if (!found_patient) return Fail(found_patient.error());
+  if (!*found_patient) return std::nullopt;  // a void never written
+  const auto& patient = *found_patient;
   auto found = context_.openmrs->FindEncountersByObs(
       patient->patient_uuid, context_.contract.rows.avni_uuid_concept, out.key);
   if (!found) return Fail(found.error());

@@ -153,14 +153,10 @@ Result<sync::Outgoing> EnrolmentTransform::Apply(const sync::SourceRecord& recor
 Result<std::optional<std::string>> EnrolmentSink::Find(const sync::Outgoing& out) {
   auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
-  auto patient = context_.PatientOfSubject(body->at("subject"));
-  if (!patient) {
-    if (out.action == sync::Outgoing::Action::kVoid &&
-        patient.error().code == ErrorCode::kInvalidArgument) {
-      return std::nullopt;  // never written
-    }
-    return Fail(patient.error());
-  }
+  auto found_patient = context_.PatientToFind(out, body->at("subject"));
+  if (!found_patient) return Fail(found_patient.error());
+  if (!*found_patient) return std::nullopt;  // a void never written
+  const auto& patient = *found_patient;
   if (out.action == sync::Outgoing::Action::kVoid) {
     auto visit = context_.VisitOf(patient->patient_uuid, out.key);
     if (!visit) return Fail(visit.error());
