@@ -5,37 +5,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "integrations/bahmni/forms.hpp"
 #include "integrations/bahmni/to_openmrs.hpp"
 
 namespace avni::integrations::bahmni {
 namespace {
 
 using nlohmann::json;
-
-// The obs of a form: one group obs of `form` holding `members` (JSON from FormObs).
-std::vector<openmrs::NewObs> FormNewObs(const json& form) {
-  openmrs::NewObs group;
-  group.concept_uuid = form.at("concept").get<std::string>();
-  for (const json& m : form.at("groupMembers")) {
-    group.group_members.push_back({m.at("concept").get<std::string>(), m.at("value"), {}});
-  }
-  return {std::move(group)};
-}
-
-// The value of the existing encounter's Event Date member of `form`, so that an update keeps it
-// (it is written on create only).
-std::optional<std::string> ExistingEventDate(const openmrs::Encounter& existing,
-                                             const std::string& form, const CommonRows& rows) {
-  for (const auto& group : existing.obs) {
-    if (group.concept_uuid != form) continue;
-    for (const auto& m : group.group_members) {
-      if (m.concept_uuid == rows.event_date_concept && m.value.is_string()) {
-        return m.value.get<std::string>().substr(0, 10);
-      }
-    }
-  }
-  return std::nullopt;
-}
 
 // The encounter (not voided, of `type`) among `found` that carries `avni_uuid`: the search by
 // obs already matched the value, the type tells a registration from another form's encounter.
@@ -45,27 +21,6 @@ std::optional<std::string> OfType(const std::vector<openmrs::Encounter>& found,
     if (!e.voided && e.encounter_type == type) return e.uuid;
   }
   return std::nullopt;
-}
-
-Status UpdateForm(Context& c, std::string_view encounter_uuid, const std::string& form,
-                  const json& members, const std::string& avni_uuid,
-                  std::optional<Timestamp> when) {
-  auto existing = c.openmrs->GetEncounter(encounter_uuid);
-  if (!existing) return Fail(existing.error());
-  if (!*existing || (*existing)->voided) {
-    return Fail(Error::NotFound(fmt::format(
-        "the OpenMRS encounter {} written for Avni {} is gone or voided in OpenMRS; void the "
-        "entity link or restore it in Bahmni",
-        encounter_uuid, avni_uuid)));
-  }
-  const json form_obs = FormObs(form, members, c.contract.rows, avni_uuid,
-                                ExistingEventDate(**existing, form, c.contract.rows));
-  auto sent = c.openmrs->UpdateEncounterObs(**existing, FormNewObs(form_obs));
-  if (!sent) return Fail(sent.error());
-  if (when && (*existing)->encounter_datetime != when) {
-    return c.openmrs->UpdateEncounter(encounter_uuid, {{"encounterDatetime", RestDateTime(*when)}});
-  }
-  return {};
 }
 
 }  // namespace
@@ -196,7 +151,7 @@ Status PatientSink::Update(std::string_view destination_id, const sync::Outgoing
   auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
   return UpdateForm(context_, destination_id, context_.contract.rows.registration_form,
-                    body->at("members"), out.key, std::nullopt);
+                    body->at("members"), out.key);
 }
 
 Status PatientSink::Void(std::string_view destination_id, const sync::Outgoing&) {
@@ -258,15 +213,10 @@ Result<sync::Outgoing> EncounterTransform::Apply(const sync::SourceRecord& recor
 Result<std::optional<std::string>> EncounterSink::Find(const sync::Outgoing& out) {
   auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
-  auto patient = context_.PatientOfSubject(body->at("subject"));
-  if (!patient) {
-    // A voided encounter of a subject without a patient was never written: nothing to find.
-    if (out.action == sync::Outgoing::Action::kVoid &&
-        patient.error().code == ErrorCode::kInvalidArgument) {
-      return std::nullopt;
-    }
-    return Fail(patient.error());
-  }
+  auto found_patient = context_.PatientToFind(out, body->at("subject"));
+  if (!found_patient) return Fail(found_patient.error());
+  if (!*found_patient) return std::nullopt;  // a void never written
+  const auto& patient = *found_patient;
   auto found = context_.openmrs->FindEncountersByObs(
       patient->patient_uuid, context_.contract.rows.avni_uuid_concept, out.key);
   if (!found) return Fail(found.error());
@@ -319,8 +269,7 @@ Result<std::string> EncounterSink::Create(const sync::Outgoing& out) {
 Status EncounterSink::Update(std::string_view destination_id, const sync::Outgoing& out) {
   auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
-  return UpdateForm(context_, destination_id, body->at("form"), body->at("members"), out.key,
-                    std::nullopt);
+  return UpdateForm(context_, destination_id, body->at("form"), body->at("members"), out.key);
 }
 
 Status EncounterSink::Void(std::string_view destination_id, const sync::Outgoing&) {

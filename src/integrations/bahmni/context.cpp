@@ -77,6 +77,17 @@ Result<std::optional<openmrs::Visit>> Context::VisitOf(const std::string& patien
   return std::nullopt;
 }
 
+Result<std::optional<Context::SubjectPatient>> Context::PatientToFind(
+    const sync::Outgoing& out, const std::string& subject_uuid) {
+  auto patient = PatientOfSubject(subject_uuid);
+  if (patient) return std::optional<SubjectPatient>(std::move(*patient));
+  if (out.action == sync::Outgoing::Action::kVoid &&
+      patient.error().code == ErrorCode::kInvalidArgument) {
+    return std::nullopt;
+  }
+  return Fail(patient.error());
+}
+
 Result<std::string> Context::RegistrationVisit(const SubjectPatient& subject) {
   const Constants& k = contract.constants;
   auto existing = VisitOf(subject.patient_uuid, subject.subject_uuid);

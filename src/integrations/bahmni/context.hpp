@@ -48,6 +48,10 @@ struct Context {
   // per run): "NoPatientWithId" when the subject has no patient yet (its flow creates it; the
   // record is delivered when reprocessed).
   Result<SubjectPatient> PatientOfSubject(const std::string& subject_uuid);
+  // The same for a sink's Find: a void of a record whose subject has no patient was never
+  // written (nullopt); other failures as PatientOfSubject's.
+  Result<std::optional<SubjectPatient>> PatientToFind(const sync::Outgoing& out,
+                                                      const std::string& subject_uuid);
 
   // The subject's registration visit (IntegrationBahmniVisitType at IntegrationBahmniLocation,
   // its Avni UUID attribute the subject's uuid), made when missing: general encounters go in it

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "integrations/bahmni/avni_to_bahmni.hpp"
+#include "integrations/bahmni/forms.hpp"
 #include "integrations/bahmni/to_openmrs.hpp"
 
 namespace avni::integrations::bahmni {
@@ -75,14 +76,8 @@ Result<std::string> CreateSide(Context& c, const std::string& patient, const std
   e.visit = visit;
   e.encounter_datetime = *openmrs::ParseOpenmrsTime(side.at("when").get<std::string>());
   e.providers = {{k.constants.provider, k.constants.encounter_role}};
-  const json form = FormObs(side.at("form"), side.at("members"), k.rows, enrolment,
-                            side.at("day").get<std::string>());
-  openmrs::NewObs group;
-  group.concept_uuid = form.at("concept");
-  for (const json& m : form.at("groupMembers")) {
-    group.group_members.push_back({m.at("concept").get<std::string>(), m.at("value"), {}});
-  }
-  e.obs = {std::move(group)};
+  e.obs = FormNewObs(FormObs(side.at("form"), side.at("members"), k.rows, enrolment,
+                             side.at("day").get<std::string>()));
   return c.openmrs->CreateEncounter(e);
 }
 
@@ -92,23 +87,8 @@ Status WriteExit(Context& c, const std::string& patient, const openmrs::Visit& v
   auto existing = EncounterOf(c, patient, enrolment, exit.at("type"));
   if (!existing) return Fail(existing.error());
   if (*existing) {
-    openmrs::NewObs group;
-    const json form =
-        FormObs(exit.at("form"), exit.at("members"), c.contract.rows, enrolment, std::nullopt);
-    group.concept_uuid = form.at("concept");
-    for (const json& m : form.at("groupMembers")) {
-      group.group_members.push_back({m.at("concept").get<std::string>(), m.at("value"), {}});
-    }
-    // Keep the Event Date written on create.
-    for (const auto& g : (*existing)->obs) {
-      for (const auto& m : g.group_members) {
-        if (m.concept_uuid == c.contract.rows.event_date_concept) {
-          group.group_members.push_back({m.concept_uuid, m.value, {}});
-        }
-      }
-    }
-    auto sent = c.openmrs->UpdateEncounterObs(**existing, {std::move(group)});
-    if (!sent) return Fail(sent.error());
+    auto updated = UpdateForm(c, (*existing)->uuid, exit.at("form"), exit.at("members"), enrolment);
+    if (!updated) return updated;
   } else {
     auto made = CreateSide(c, patient, visit.uuid, enrolment, exit);
     if (!made) return Fail(made.error());
@@ -173,14 +153,10 @@ Result<sync::Outgoing> EnrolmentTransform::Apply(const sync::SourceRecord& recor
 Result<std::optional<std::string>> EnrolmentSink::Find(const sync::Outgoing& out) {
   auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
-  auto patient = context_.PatientOfSubject(body->at("subject"));
-  if (!patient) {
-    if (out.action == sync::Outgoing::Action::kVoid &&
-        patient.error().code == ErrorCode::kInvalidArgument) {
-      return std::nullopt;  // never written
-    }
-    return Fail(patient.error());
-  }
+  auto found_patient = context_.PatientToFind(out, body->at("subject"));
+  if (!found_patient) return Fail(found_patient.error());
+  if (!*found_patient) return std::nullopt;  // a void never written
+  const auto& patient = *found_patient;
   if (out.action == sync::Outgoing::Action::kVoid) {
     auto visit = context_.VisitOf(patient->patient_uuid, out.key);
     if (!visit) return Fail(visit.error());
@@ -237,38 +213,19 @@ Result<std::string> EnrolmentSink::Create(const sync::Outgoing& out) {
 Status EnrolmentSink::Update(std::string_view destination_id, const sync::Outgoing& out) {
   auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
-  auto existing = context_.openmrs->GetEncounter(destination_id);
-  if (!existing) return Fail(existing.error());
-  if (!*existing || (*existing)->voided) {
-    return Fail(Error::NotFound(fmt::format(
-        "the OpenMRS encounter {} written for enrolment {} is gone or voided in OpenMRS",
-        destination_id, out.key)));
-  }
   const json& enrol = body->at("enrol");
-  openmrs::NewObs group;
-  const json form =
-      FormObs(enrol.at("form"), enrol.at("members"), context_.contract.rows, out.key, std::nullopt);
-  group.concept_uuid = form.at("concept");
-  for (const json& m : form.at("groupMembers")) {
-    group.group_members.push_back({m.at("concept").get<std::string>(), m.at("value"), {}});
-  }
-  for (const auto& g : (*existing)->obs) {
-    for (const auto& m : g.group_members) {
-      if (m.concept_uuid == context_.contract.rows.event_date_concept) {
-        group.group_members.push_back({m.concept_uuid, m.value, {}});
-      }
-    }
-  }
-  auto sent = context_.openmrs->UpdateEncounterObs(**existing, {std::move(group)});
-  if (!sent) return Fail(sent.error());
-  if (body->at("exit").is_null()) return {};
-  auto visit = context_.VisitOf((*existing)->patient_uuid, out.key);
+  auto updated =
+      UpdateForm(context_, destination_id, enrol.at("form"), enrol.at("members"), out.key);
+  if (!updated || body->at("exit").is_null()) return updated;
+  auto patient = context_.PatientOfSubject(body->at("subject"));
+  if (!patient) return Fail(patient.error());
+  auto visit = context_.VisitOf(patient->patient_uuid, out.key);
   if (!visit) return Fail(visit.error());
   if (!*visit) {
     return Fail(Error::NotFound(
         fmt::format("the OpenMRS visit of enrolment {} is gone or voided in OpenMRS", out.key)));
   }
-  return WriteExit(context_, (*existing)->patient_uuid, **visit, out.key, body->at("exit"));
+  return WriteExit(context_, patient->patient_uuid, **visit, out.key, body->at("exit"));
 }
 
 Status EnrolmentSink::Void(std::string_view destination_id, const sync::Outgoing& out) {
