@@ -123,6 +123,19 @@ Result<std::unique_ptr<Demo>> StartDemo(store::Store& store) {
     for (const auto& [key, value, secret] : config) {
       if (auto set = scope.config().Set(key, value, secret); !set) return Fail(set.error());
     }
+    if (!created) {
+      // The simulators start empty each time: what this tenant synced before is not there any
+      // more, so its cursors, links and error records go (its mappings and runs stay).
+      auto statuses = scope.sync_status().List();
+      if (!statuses) return Fail(statuses.error());
+      for (const auto& status : *statuses) {
+        if (auto links = scope.entity_links().RemoveAll(status.entity_type); !links) {
+          return Fail(links.error());
+        }
+        if (auto gone = scope.sync_status().Remove(status.entity_type); !gone) return gone;
+      }
+      if (auto errors = scope.errors().DeleteWhere({}); !errors) return Fail(errors.error());
+    }
     if (created) {  // every minute, so that a newcomer sees runs without waiting
       for (const auto& [name, cron] :
            {std::pair{"main", "0 * * * * ?"}, std::pair{"errors", "30 * * * * ?"}}) {

@@ -35,8 +35,10 @@ struct Demo {
 
 // Starts the Avni simulator (300 subjects, each with an encounter, an enrolment and a program
 // encounter, and 3 more that answer "O+") and the OpenMRS simulator on free loopback ports, and
-// makes the tenant "demo-bahmni" (type bahmni) for them, or points an existing one at the new
-// ports: config, the example's mapping rows less "O+", jobs every minute, a first run asked for.
+// makes the tenant "demo-bahmni" (type bahmni) for them: config, the example's mapping rows less
+// "O+", jobs every minute, a first run asked for. An existing one keeps its mappings and runs, is
+// pointed at the new ports, and loses its cursors, entity links and error records, which were
+// about the simulators' previous, now lost, data.
 Result<std::unique_ptr<Demo>> StartDemo(store::Store& store);
 
 }  // namespace avni::app

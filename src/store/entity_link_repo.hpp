@@ -32,6 +32,9 @@ class EntityLinkRepo {
                                                       std::string_view destination_id);
   Result<std::int64_t> Count(std::string_view entity_type);
   Status Remove(std::string_view entity_type, std::string_view source_id);
+  // Every link of the entity type (the destination they point into is gone, e.g. a
+  // simulator that restarted empty); answers how many went.
+  Result<std::int64_t> RemoveAll(std::string_view entity_type);
 
  private:
   SqlContext& ctx_;

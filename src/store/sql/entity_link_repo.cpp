@@ -179,4 +179,10 @@ Status EntityLinkRepo::Remove(std::string_view entity_type, std::string_view sou
   return {};
 }
 
+Result<std::int64_t> EntityLinkRepo::RemoveAll(std::string_view entity_type) {
+  return static_cast<std::int64_t>(
+      Exec(ctx_.sql, "DELETE FROM entity_links WHERE tenant_id = :tenant AND entity_type = :type",
+           tenant_.value, std::string(entity_type)));
+}
+
 }  // namespace avni::store
