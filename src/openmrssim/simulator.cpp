@@ -288,32 +288,37 @@ void Simulator::RouteControl() {
   server_->Get("/_sim/created", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(CreationCounts().dump(), "application/json");
   });
-  // Every entity of a kind in its v=full representation, voided ones too.
-  server_->Get(
-      R"(/_sim/entities/([a-z]+))", [this](const httplib::Request& req, httplib::Response& res) {
-        const std::string kind = req.matches[1].str();
-        std::lock_guard lock(data_mutex_);
-        const RenderContext ctx{metadata_, services_.data(), RestBase(req), Now()};
-        nlohmann::ordered_json list = nlohmann::ordered_json::array();
-        const Data& d = services_.data();
-        if (kind == "patients") {
-          for (const auto& uuid : d.patient_order)
-            list.push_back(RenderPatient(ctx, d.patients.at(uuid), Rep::kFull));
-        } else if (kind == "encounters") {
-          for (const auto& uuid : d.encounter_order) {
-            list.push_back(RenderEncounter(ctx, d.encounters.at(uuid), Rep::kFull));
-          }
-        } else if (kind == "visits") {
-          for (const auto& uuid : d.visit_order)
-            list.push_back(RenderVisit(ctx, d.visits.at(uuid), Rep::kFull));
-        } else {
-          res.status = 404;
-          res.set_content("no such kind; use patients, encounters or visits", "text/plain");
-          return;
-        }
-        res.set_content(nlohmann::ordered_json{{"entities", std::move(list)}}.dump(),
-                        "application/json");
-      });
+  // Every entity of a kind in its v=full representation, voided ones too; encounters may be
+  // limited to those that carried an Avni uuid (?avniUuid=).
+  server_->Get(R"(/_sim/entities/([a-z]+))", [this](const httplib::Request& req,
+                                                    httplib::Response& res) {
+    const std::string kind = req.matches[1].str();
+    std::lock_guard lock(data_mutex_);
+    const RenderContext ctx{metadata_, services_.data(), RestBase(req), Now()};
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    const Data& d = services_.data();
+    if (kind == "patients") {
+      for (const auto& uuid : d.patient_order)
+        list.push_back(RenderPatient(ctx, d.patients.at(uuid), Rep::kFull));
+    } else if (kind == "encounters") {
+      // ?avniUuid=: only those that carried it (rendering every encounter takes a while).
+      const std::vector<std::string> carrying =
+          req.has_param("avniUuid") ? services_.EncountersCarrying(req.get_param_value("avniUuid"))
+                                    : d.encounter_order;
+      for (const auto& uuid : carrying) {
+        list.push_back(RenderEncounter(ctx, d.encounters.at(uuid), Rep::kFull));
+      }
+    } else if (kind == "visits") {
+      for (const auto& uuid : d.visit_order)
+        list.push_back(RenderVisit(ctx, d.visits.at(uuid), Rep::kFull));
+    } else {
+      res.status = 404;
+      res.set_content("no such kind; use patients, encounters or visits", "text/plain");
+      return;
+    }
+    res.set_content(nlohmann::ordered_json{{"entities", std::move(list)}}.dump(),
+                    "application/json");
+  });
   // Writes as Bahmni makes them (its UI, the Java service): the body of a REST create, with an
   // optional "uuid" for the new entity; an existing encounter uuid updates it. Always publishes.
   const auto direct = [this](const httplib::Request& req, httplib::Response& res, bool patient) {
