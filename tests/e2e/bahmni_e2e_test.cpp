@@ -250,12 +250,13 @@ class BahmniE2eTest : public ::testing::TestWithParam<store::Backend> {
     ASSERT_EQ(errors.status, 200) << errors.raw;
   }
 
-  // Starts serve on this test's database (again, after a kill) and signs in.
+  // Starts serve on this test's database (again, after a kill) and signs in. Failing runs (the
+  // fault tests) never pause a job; a killed instance's jobs are taken over after
+  // `lease_seconds_`.
   void Serve() {
-    auto started = StartServe({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key",
-                               // A killed instance's jobs are taken over quickly; failing runs (the
-                               // fault tests) never pause a job.
-                               "--lease-seconds", "2", "--pause-after", "0"});
+    auto started =
+        StartServe({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key",
+                    "--lease-seconds", std::to_string(lease_seconds_), "--pause-after", "0"});
     ASSERT_TRUE(started.has_value());
     server_.reset();
     server_.emplace(std::move(*started));
@@ -461,12 +462,13 @@ class BahmniE2eTest : public ::testing::TestWithParam<store::Backend> {
   std::optional<Serving> server_;
   std::string token_;
   std::string tenant_path_;
+  int lease_seconds_ = 30;  // serve's default
 };
 
 // 1 and 2: a full sync each way, with subjects sharing timestamps across pages of five, then an
 // update and a void in Avni.
 TEST_P(BahmniE2eTest, AFullSyncEachWayCrossesPagesAndAnUpdateAndAVoidPropagate) {
-  constexpr int kSubjects = 20;
+  constexpr int kSubjects = 14;
   // Seven subjects (and their encounters, enrolments and program encounters) share each
   // millisecond: every tie crosses a page boundary.
   ASSERT_NO_FATAL_FAILURE(Start({.subjects = kSubjects, .same_time = 7, .page_size = 5}));
@@ -635,6 +637,7 @@ TEST_P(BahmniE2eTest, AnUnmappedAnswerIsParkedNamingItAndTheErrorsJobDeliversItO
 // 5: kill -9 while the main job writes, restart, let the run finish: nothing is duplicated.
 TEST_P(BahmniE2eTest, KillNineMidRunThenRestartLeavesEveryRecordDeliveredExactlyOnce) {
   constexpr int kSubjects = 16;
+  lease_seconds_ = 3;  // the restarted instance takes the killed one's job over after this
   ASSERT_NO_FATAL_FAILURE(Start({.subjects = kSubjects, .page_size = 5}));
   // OpenMRS answers slowly, so that the run is caught in the middle.
   Reply slow =
@@ -674,7 +677,7 @@ TEST_P(BahmniE2eTest, KillNineMidRunThenRestartLeavesEveryRecordDeliveredExactly
 // 6: OpenMRS fails 10% of the requests with a 500, drops connections and expires the sessions
 // during the run: the runs retry, and every record arrives exactly once, without error records.
 TEST_P(BahmniE2eTest, FaultsOnOpenmrsAreRetriedAndEveryRecordArrivesExactlyOnce) {
-  ASSERT_NO_FATAL_FAILURE(Start({.subjects = 8}));
+  ASSERT_NO_FATAL_FAILURE(Start({.subjects = 5}));
   Reply faults =
       Call(openmrs_port_, "POST", "/_sim/faults",
            R"({"status": 500, "rate": 0.1, "drop_rate": 0.05, "seed": 12})", "application/json");
@@ -696,6 +699,26 @@ TEST_P(BahmniE2eTest, FaultsOnOpenmrsAreRetriedAndEveryRecordArrivesExactlyOnce)
   // The faults were met: sign-ins again after the expiry.
   EXPECT_GE(openmrs_->Stats()["GET /openmrs/ws/rest/v1/session"], 2);
   ASSERT_EQ(Call(openmrs_port_, "DELETE", "/_sim/faults", "", "").status, 200);
+  ExpectEachRecordDeliveredOnce();
+}
+
+// Found by the test above with a short lease: a record whose calls are retried for longer than
+// the flow lock lives (the lease: 30 s by default, while the engine retries a call for up to
+// 2 minutes) cannot commit its page ("the Subject flow lock expired and was taken over", though
+// nothing took it over), so the run fails and its page is written again by the next run. The
+// sync engine renews the lock before each record (sync/worker.cpp, RenewIfDue), not while one
+// record is retried. Disabled until the engine renews it while it waits (src/sync is another
+// engineer's); run with --gtest_also_run_disabled_tests.
+TEST_P(BahmniE2eTest, DISABLED_ARecordRetriedForLongerThanTheLeaseStillCommitsItsPage) {
+  lease_seconds_ = 2;
+  ASSERT_NO_FATAL_FAILURE(Start({.subjects = 2}));
+  // OpenMRS answers the next four requests 503: the engine waits at least 3.75 s (0.25-0.5,
+  // 0.5-1, 1-2, 2-4 s) on the first record, longer than the lock lives.
+  Reply faults = Call(openmrs_port_, "POST", "/_sim/faults", R"({"status": 503, "count": 4})",
+                      "application/json");
+  ASSERT_EQ(faults.status, 200) << faults.raw;
+  const json run = RunJob("main");
+  ASSERT_EQ(Text(run, "status"), "succeeded") << run.dump();
   ExpectEachRecordDeliveredOnce();
 }
 
