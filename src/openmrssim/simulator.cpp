@@ -13,6 +13,29 @@
 namespace avni::openmrssim {
 namespace {
 
+// Whether this thread's request is to lose its answer once handled (a fault drawn before it).
+bool& LostAnswer() {
+  thread_local bool lost = false;
+  return lost;
+}
+
+// Promises a long body, sends its start, then fails: httplib closes the connection.
+void CutShort(httplib::Response& res, bool feed) {
+  res.body.clear();
+  res.set_content_provider(
+      4096, feed ? kAtomType : kJsonType,
+      [feed](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+        if (offset == 0) {
+          const std::string_view start =
+              feed ? std::string_view("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed")
+                   : std::string_view(R"({"results":[{"uuid":")");
+          sink.write(start.data(), start.size());
+          return true;
+        }
+        return false;
+      });
+}
+
 using nlohmann::json;
 
 constexpr std::string_view kRestRoot = "/openmrs/ws/rest/v1/";
@@ -142,22 +165,11 @@ bool Simulator::BeforeOpenmrs(const httplib::Request& req, httplib::Response& re
   if (fault.latency_ms > 0) Hang(fault.latency_ms);
   if (fault.hang_ms > 0) Hang(fault.hang_ms);
   if (fault.drop) {
-    // Promise a long body, send its start, then fail: httplib closes the connection.
-    const bool feed = req.path.starts_with(kFeedRoot);
-    res.set_content_provider(
-        4096, feed ? kAtomType : kJsonType,
-        [feed](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-          if (offset == 0) {
-            const std::string_view start =
-                feed ? std::string_view("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed")
-                     : std::string_view(R"({"results":[{"uuid":")");
-            sink.write(start.data(), start.size());
-            return true;
-          }
-          return false;
-        });
+    CutShort(res, req.path.starts_with(kFeedRoot));
     return true;
   }
+  // Cut short after the handler ran (Route's post-routing handler).
+  LostAnswer() = fault.lose_answer;
   if (fault.status != 0) {
     res.status = fault.status;
     res.set_content(TomcatErrorPage(fault.status, "simulated fault", "simulated fault"), kHtmlType);
@@ -208,6 +220,7 @@ bool Simulator::BeforeOpenmrs(const httplib::Request& req, httplib::Response& re
 
 void Simulator::Route() {
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    LostAnswer() = false;
     if (!req.path.starts_with("/_sim/")) {
       std::lock_guard lock(mutex_);
       ++requests_[RouteName(req)];
@@ -215,6 +228,11 @@ void Simulator::Route() {
     if (!req.path.starts_with("/openmrs/")) return httplib::Server::HandlerResponse::Unhandled;
     return BeforeOpenmrs(req, res) ? httplib::Server::HandlerResponse::Handled
                                    : httplib::Server::HandlerResponse::Unhandled;
+  });
+  server_->set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!LostAnswer()) return;
+    LostAnswer() = false;
+    CutShort(res, req.path.starts_with(kFeedRoot));
   });
   RouteControl();
   RouteRest();
