@@ -674,13 +674,15 @@ TEST_P(BahmniE2eTest, KillNineMidRunThenRestartLeavesEveryRecordDeliveredExactly
   }
 }
 
-// 6: OpenMRS fails 10% of the requests with a 500, drops connections and expires the sessions
-// during the run: the runs retry, and every record arrives exactly once, without error records.
+// 6: OpenMRS fails 10% of the requests with a 500, drops connections (before the request is
+// handled, and after: a write made whose answer is lost) and expires the sessions during the
+// run: the runs retry, and every record arrives exactly once, without error records.
 TEST_P(BahmniE2eTest, FaultsOnOpenmrsAreRetriedAndEveryRecordArrivesExactlyOnce) {
   ASSERT_NO_FATAL_FAILURE(Start({.subjects = 5}));
-  Reply faults =
-      Call(openmrs_port_, "POST", "/_sim/faults",
-           R"({"status": 500, "rate": 0.1, "drop_rate": 0.05, "seed": 12})", "application/json");
+  Reply faults = Call(openmrs_port_, "POST", "/_sim/faults",
+                      R"({"status": 500, "rate": 0.1, "drop_rate": 0.05, "lost_answer_rate": 0.05,
+                          "seed": 12})",
+                      "application/json");
   ASSERT_EQ(faults.status, 200) << faults.raw;
   std::int64_t last = RequestRun("main");
   ASSERT_GE(last, 0);
