@@ -13,6 +13,26 @@
 namespace avni::sim {
 namespace {
 
+// Whether this thread's request is to lose its answer once handled (a fault drawn before it).
+bool& LostAnswer() {
+  thread_local bool lost = false;
+  return lost;
+}
+
+// Promises a long body, sends its start, then fails: httplib closes the connection.
+void CutShort(httplib::Response& res) {
+  res.body.clear();
+  res.set_content_provider(4096, kJson,
+                           [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                             if (offset == 0) {
+                               static constexpr std::string_view kStart = R"({"content":[{"ID":")";
+                               sink.write(kStart.data(), kStart.size());
+                               return true;
+                             }
+                             return false;
+                           });
+}
+
 using nlohmann::json;
 
 constexpr std::size_t kLogCapacity = 1000;
@@ -152,18 +172,11 @@ bool Simulator::BeforeApi(const httplib::Request& req, httplib::Response& res) {
   if (fault.latency_ms > 0) Hang(fault.latency_ms);
   if (fault.hang_ms > 0) Hang(fault.hang_ms);
   if (fault.drop) {
-    // Promise a long body, send its start, then fail: httplib closes the connection.
-    res.set_content_provider(
-        4096, kJson, [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-          if (offset == 0) {
-            static constexpr std::string_view kStart = R"({"content":[{"ID":")";
-            sink.write(kStart.data(), kStart.size());
-            return true;
-          }
-          return false;
-        });
+    CutShort(res);
     return true;
   }
+  // Cut short after the handler ran (Route's post-routing handler).
+  LostAnswer() = fault.lose_answer;
   if (fault.status != 0) {
     res.status = fault.status;
     res.set_content(fmt::format("simulated fault: HTTP {}", fault.status), kText);
@@ -202,6 +215,7 @@ void Simulator::Record(const httplib::Request& req, const httplib::Response& res
 void Simulator::Route() {
   // Every request but the /_sim controls is counted; faults and auth apply to /api only.
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    LostAnswer() = false;
     if (!req.path.starts_with("/_sim/")) {
       std::lock_guard lock(mutex_);
       ++requests_[RouteName(req)];
@@ -210,8 +224,12 @@ void Simulator::Route() {
     return BeforeApi(req, res) ? httplib::Server::HandlerResponse::Handled
                                : httplib::Server::HandlerResponse::Unhandled;
   });
-  server_->set_post_routing_handler(
-      [this](const httplib::Request& req, httplib::Response& res) { Record(req, res); });
+  server_->set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    Record(req, res);
+    if (!LostAnswer()) return;
+    LostAnswer() = false;
+    CutShort(res);
+  });
 
   server_->Get("/idp-details", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(auth_.IdpDetails().dump(), kJson);

@@ -350,4 +350,14 @@ json Services::CreationCounts() const {
           {"answersOutsideConcept", answers_outside_concept_}};
 }
 
+std::vector<std::string> Services::EncountersCarrying(const std::string& avni_uuid) const {
+  std::vector<std::string> out;
+  const auto carrying = avni_uuid_encounters_.find(avni_uuid);
+  if (carrying == avni_uuid_encounters_.end()) return out;
+  for (const auto& uuid : data_.encounter_order) {
+    if (carrying->second.contains(uuid) && data_.encounters.contains(uuid)) out.push_back(uuid);
+  }
+  return out;
+}
+
 }  // namespace avni::openmrssim

@@ -81,6 +81,9 @@ class Services {
   // "Avni Entity UUID" obs, the "Avni UUID" visit attribute); plus coded obs accepted with an
   // answer that is not among their concept's answers (OpenMRS does not check it).
   nlohmann::json CreationCounts() const;
+  // The encounters that carried `avni_uuid` in an Avni Entity UUID obs when created or updated
+  // (voided ones too; purged ones not), in the order they were made.
+  std::vector<std::string> EncountersCarrying(const std::string& avni_uuid) const;
 
  private:
   RestResult<void> ReadVisitAttributes(const nlohmann::json& body,

@@ -13,6 +13,29 @@
 namespace avni::openmrssim {
 namespace {
 
+// Whether this thread's request is to lose its answer once handled (a fault drawn before it).
+bool& LostAnswer() {
+  thread_local bool lost = false;
+  return lost;
+}
+
+// Promises a long body, sends its start, then fails: httplib closes the connection.
+void CutShort(httplib::Response& res, bool feed) {
+  res.body.clear();
+  res.set_content_provider(
+      4096, feed ? kAtomType : kJsonType,
+      [feed](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+        if (offset == 0) {
+          const std::string_view start =
+              feed ? std::string_view("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed")
+                   : std::string_view(R"({"results":[{"uuid":")");
+          sink.write(start.data(), start.size());
+          return true;
+        }
+        return false;
+      });
+}
+
 using nlohmann::json;
 
 constexpr std::string_view kRestRoot = "/openmrs/ws/rest/v1/";
@@ -142,22 +165,11 @@ bool Simulator::BeforeOpenmrs(const httplib::Request& req, httplib::Response& re
   if (fault.latency_ms > 0) Hang(fault.latency_ms);
   if (fault.hang_ms > 0) Hang(fault.hang_ms);
   if (fault.drop) {
-    // Promise a long body, send its start, then fail: httplib closes the connection.
-    const bool feed = req.path.starts_with(kFeedRoot);
-    res.set_content_provider(
-        4096, feed ? kAtomType : kJsonType,
-        [feed](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-          if (offset == 0) {
-            const std::string_view start =
-                feed ? std::string_view("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed")
-                     : std::string_view(R"({"results":[{"uuid":")");
-            sink.write(start.data(), start.size());
-            return true;
-          }
-          return false;
-        });
+    CutShort(res, req.path.starts_with(kFeedRoot));
     return true;
   }
+  // Cut short after the handler ran (Route's post-routing handler).
+  LostAnswer() = fault.lose_answer;
   if (fault.status != 0) {
     res.status = fault.status;
     res.set_content(TomcatErrorPage(fault.status, "simulated fault", "simulated fault"), kHtmlType);
@@ -208,6 +220,7 @@ bool Simulator::BeforeOpenmrs(const httplib::Request& req, httplib::Response& re
 
 void Simulator::Route() {
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    LostAnswer() = false;
     if (!req.path.starts_with("/_sim/")) {
       std::lock_guard lock(mutex_);
       ++requests_[RouteName(req)];
@@ -215,6 +228,11 @@ void Simulator::Route() {
     if (!req.path.starts_with("/openmrs/")) return httplib::Server::HandlerResponse::Unhandled;
     return BeforeOpenmrs(req, res) ? httplib::Server::HandlerResponse::Handled
                                    : httplib::Server::HandlerResponse::Unhandled;
+  });
+  server_->set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!LostAnswer()) return;
+    LostAnswer() = false;
+    CutShort(res, req.path.starts_with(kFeedRoot));
   });
   RouteControl();
   RouteRest();
@@ -288,32 +306,37 @@ void Simulator::RouteControl() {
   server_->Get("/_sim/created", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(CreationCounts().dump(), "application/json");
   });
-  // Every entity of a kind in its v=full representation, voided ones too.
-  server_->Get(
-      R"(/_sim/entities/([a-z]+))", [this](const httplib::Request& req, httplib::Response& res) {
-        const std::string kind = req.matches[1].str();
-        std::lock_guard lock(data_mutex_);
-        const RenderContext ctx{metadata_, services_.data(), RestBase(req), Now()};
-        nlohmann::ordered_json list = nlohmann::ordered_json::array();
-        const Data& d = services_.data();
-        if (kind == "patients") {
-          for (const auto& uuid : d.patient_order)
-            list.push_back(RenderPatient(ctx, d.patients.at(uuid), Rep::kFull));
-        } else if (kind == "encounters") {
-          for (const auto& uuid : d.encounter_order) {
-            list.push_back(RenderEncounter(ctx, d.encounters.at(uuid), Rep::kFull));
-          }
-        } else if (kind == "visits") {
-          for (const auto& uuid : d.visit_order)
-            list.push_back(RenderVisit(ctx, d.visits.at(uuid), Rep::kFull));
-        } else {
-          res.status = 404;
-          res.set_content("no such kind; use patients, encounters or visits", "text/plain");
-          return;
-        }
-        res.set_content(nlohmann::ordered_json{{"entities", std::move(list)}}.dump(),
-                        "application/json");
-      });
+  // Every entity of a kind in its v=full representation, voided ones too; encounters may be
+  // limited to those that carried an Avni uuid (?avniUuid=).
+  server_->Get(R"(/_sim/entities/([a-z]+))", [this](const httplib::Request& req,
+                                                    httplib::Response& res) {
+    const std::string kind = req.matches[1].str();
+    std::lock_guard lock(data_mutex_);
+    const RenderContext ctx{metadata_, services_.data(), RestBase(req), Now()};
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    const Data& d = services_.data();
+    if (kind == "patients") {
+      for (const auto& uuid : d.patient_order)
+        list.push_back(RenderPatient(ctx, d.patients.at(uuid), Rep::kFull));
+    } else if (kind == "encounters") {
+      // ?avniUuid=: only those that carried it (rendering every encounter takes a while).
+      const std::vector<std::string> carrying =
+          req.has_param("avniUuid") ? services_.EncountersCarrying(req.get_param_value("avniUuid"))
+                                    : d.encounter_order;
+      for (const auto& uuid : carrying) {
+        list.push_back(RenderEncounter(ctx, d.encounters.at(uuid), Rep::kFull));
+      }
+    } else if (kind == "visits") {
+      for (const auto& uuid : d.visit_order)
+        list.push_back(RenderVisit(ctx, d.visits.at(uuid), Rep::kFull));
+    } else {
+      res.status = 404;
+      res.set_content("no such kind; use patients, encounters or visits", "text/plain");
+      return;
+    }
+    res.set_content(nlohmann::ordered_json{{"entities", std::move(list)}}.dump(),
+                    "application/json");
+  });
   // Writes as Bahmni makes them (its UI, the Java service): the body of a REST create, with an
   // optional "uuid" for the new entity; an existing encounter uuid updates it. Always publishes.
   const auto direct = [this](const httplib::Request& req, httplib::Response& res, bool patient) {

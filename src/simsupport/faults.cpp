@@ -54,6 +54,8 @@ std::expected<void, Error> FaultInjector::Configure(const json& body) {
   if (!hang) return std::unexpected(hang.error());
   const auto drop = Rate(body, "drop_rate", drop_rate_);
   if (!drop) return std::unexpected(drop.error());
+  const auto lost = Rate(body, "lost_answer_rate", lost_answer_rate_);
+  if (!lost) return std::unexpected(lost.error());
   std::string path = path_;
   if (const auto it = body.find("path"); it != body.end()) {
     if (!it->is_string() || !it->get<std::string>().starts_with("/")) {
@@ -86,6 +88,7 @@ std::expected<void, Error> FaultInjector::Configure(const json& body) {
   hang_ms_ = hang_ms;
   hang_rate_ = *hang;
   drop_rate_ = *drop;
+  lost_answer_rate_ = *lost;
   path_ = std::move(path);
   remaining_ = remaining;
   return {};
@@ -104,6 +107,7 @@ void FaultInjector::ClearLocked() {
   hang_ms_ = 0;
   hang_rate_ = 0;
   drop_rate_ = 0;
+  lost_answer_rate_ = 0;
   path_ = default_path_;
   remaining_ = -1;
 }
@@ -118,6 +122,7 @@ FaultDecision FaultInjector::Draw(const std::string& path) {
   }
   if (hang_ms_ > 0 && hang_rate_ > 0 && NextUnitLocked() < hang_rate_) decision.hang_ms = hang_ms_;
   if (drop_rate_ > 0 && NextUnitLocked() < drop_rate_) decision.drop = true;
+  if (lost_answer_rate_ > 0 && NextUnitLocked() < lost_answer_rate_) decision.lose_answer = true;
   if (remaining_ > 0 && --remaining_ == 0) ClearLocked();
   return decision;
 }
@@ -129,11 +134,17 @@ bool FaultInjector::DrawMalformedJson() {
 
 json FaultInjector::Describe() const {
   std::lock_guard lock(mutex_);
-  return {{"status", status_},         {"rate", status_rate_},
-          {"latency_ms", latency_ms_}, {"malformed_json_rate", malformed_json_rate_},
-          {"hang_ms", hang_ms_},       {"hang_rate", hang_rate_},
-          {"drop_rate", drop_rate_},   {"path", path_},
-          {"count", remaining_},       {"seed", seed_}};
+  return {{"status", status_},
+          {"rate", status_rate_},
+          {"latency_ms", latency_ms_},
+          {"malformed_json_rate", malformed_json_rate_},
+          {"hang_ms", hang_ms_},
+          {"hang_rate", hang_rate_},
+          {"drop_rate", drop_rate_},
+          {"lost_answer_rate", lost_answer_rate_},
+          {"path", path_},
+          {"count", remaining_},
+          {"seed", seed_}};
 }
 
 double FaultInjector::NextUnitLocked() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; }

@@ -18,6 +18,9 @@ struct FaultDecision {
   int latency_ms = 0;
   int hang_ms = 0;    // hold the request this long before answering (a client's timeout)
   bool drop = false;  // send the headers and part of the body, then close the connection
+  // Handle the request (a write is applied), then send the headers and part of the answer and
+  // close the connection: the acknowledgement of a write is lost, which a retry must survive.
+  bool lose_answer = false;
 };
 
 // The faults a test asked for, drawn from a seeded generator so a run is reproducible. Shared
@@ -32,11 +35,11 @@ class FaultInjector {
 
   // Merges one POST /_sim/faults body: {"status": 503, "rate": 0.3} (rate defaults to 1),
   // {"latency_ms": 200}, {"malformed_json_rate": 0.1}, {"hang_ms": 3000, "hang_rate": 1}
-  // (hang_rate defaults to 1), {"drop_rate": 1}; "path" limits the faults to requests whose
-  // path starts with it (default: the default path); "count": N makes them apply to the next N
-  // matching requests only, then clear themselves; "seed" restarts the generator. Other keys are
-  // left to the simulator (e.g. "expire_tokens"). InvalidArgument names the bad field; nothing
-  // changes then.
+  // (hang_rate defaults to 1), {"drop_rate": 1}, {"lost_answer_rate": 0.1}; "path" limits the
+  // faults to requests whose path starts with it (default: the default path); "count": N makes them
+  // apply to the next N matching requests only, then clear themselves; "seed" restarts the
+  // generator. Other keys are left to the simulator (e.g. "expire_tokens"). InvalidArgument names
+  // the bad field; nothing changes then.
   std::expected<void, Error> Configure(const nlohmann::json& body);
 
   void Clear();
@@ -61,6 +64,7 @@ class FaultInjector {
   int hang_ms_ = 0;
   double hang_rate_ = 0;
   double drop_rate_ = 0;
+  double lost_answer_rate_ = 0;
   const std::string default_path_;
   std::string path_;             // guarded by mutex_
   std::int64_t remaining_ = -1;  // matching requests the faults still apply to; -1: no limit

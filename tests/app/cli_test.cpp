@@ -83,30 +83,8 @@ class CliTest : public ::testing::TestWithParam<store::Backend> {
   std::string dir_;
 };
 
-// Starts `serve --port 0` and returns it with the port it printed.
-std::optional<std::pair<BackgroundProcess, int>> StartServer(
-    const std::vector<std::string>& extra) {
-  std::vector<std::string> args{"--port", "0"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  auto server = BackgroundProcess::Start(ServeCommand(args), {"AVNI_INT_SECRET_KEY="});
-  if (!server) return std::nullopt;
-  auto line = server->ReadLine(60s);
-  if (!line) {
-    ADD_FAILURE() << "serve printed nothing; stderr: " << server->Stderr();
-    return std::nullopt;
-  }
-  const std::string prefix = "http://127.0.0.1:";
-  const auto at = line->find(prefix);
-  if (at == std::string::npos) {
-    ADD_FAILURE() << "no URL in: " << *line;
-    return std::nullopt;
-  }
-  const int port = std::atoi(line->c_str() + at + prefix.size());
-  return std::make_pair(std::move(*server), port);
-}
-
 TEST_P(CliTest, ServeAnswersHealthAndReadyAndStopsCleanlyOnSigterm) {
-  auto server = StartServer({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key"});
+  auto server = StartServe({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key"});
   ASSERT_TRUE(server.has_value());
   auto& [process, port] = *server;
   const auto health = HttpGet(port, "/health");
@@ -122,9 +100,9 @@ TEST_P(CliTest, ServeAnswersHealthAndReadyAndStopsCleanlyOnSigterm) {
 // `make run`'s demo: the simulators in the server's process, the demo tenant synced at once,
 // the answer left unmapped parked by name; plain serve has no demo.
 TEST_P(CliTest, ServeDemoSyncsTheDemoTenantAtOnceAndParksTheUnmappedAnswer) {
-  auto plain = StartServer({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key"});
+  auto plain = StartServe({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key"});
   ASSERT_TRUE(plain.has_value());
-  EXPECT_EQ(plain->first.Stop(SIGTERM, 20s), 0);
+  EXPECT_EQ(plain->process.Stop(SIGTERM, 20s), 0);
   EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM tenants").at(0), "0");
 
   // The status of the first run of the demo's main job after run `after`, once it has ended.
@@ -144,7 +122,7 @@ TEST_P(CliTest, ServeDemoSyncsTheDemoTenantAtOnceAndParksTheUnmappedAnswer) {
     SCOPED_TRACE(start == 0 ? "first start" : "restart");
     const std::string last_run = db_->QueryColumn("SELECT COALESCE(MAX(id), 0) FROM runs").at(0);
     auto server =
-        StartServer({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key", "--demo"});
+        StartServe({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key", "--demo"});
     ASSERT_TRUE(server.has_value());
     auto& [process, port] = *server;
     // The first run is asked for at start: every generated subject reaches OpenMRS, and the
@@ -181,8 +159,8 @@ TEST_P(CliTest, ServeDemoSyncsTheDemoTenantAtOnceAndParksTheUnmappedAnswer) {
 }
 
 TEST_P(CliTest, ServeTakesTheHttpFrontsLimits) {
-  auto server = StartServer({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key",
-                             "--max-connections-per-address", "2", "--header-timeout", "1"});
+  auto server = StartServe({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key",
+                            "--max-connections-per-address", "2", "--header-timeout", "1"});
   ASSERT_TRUE(server.has_value());
   auto& [process, port] = *server;
   auto first = RawConnection::Open(port);
@@ -538,7 +516,7 @@ TEST(CliOutageTest, ReadyFollowsAPostgresOutageAndRecovers) {
   std::string dsn = started.out;
   while (!dsn.empty() && dsn.back() == '\n') dsn.pop_back();
   {
-    auto server = StartServer({"--db", dsn, "--secret-key-file", dir + "/secret.key"});
+    auto server = StartServe({"--db", dsn, "--secret-key-file", dir + "/secret.key"});
     ASSERT_TRUE(server.has_value());
     auto& [process, port] = *server;
     EXPECT_EQ(HttpGet(port, "/ready").first, 200);

@@ -39,6 +39,16 @@ TEST_F(AvniSimFaultsTest, DropSendsHeadersThenClosesMidBody) {
   EXPECT_FALSE(res && res->status == 200 && json::accept(res->body));
 }
 
+TEST_F(AvniSimFaultsTest, ALostAnswerAppliesTheWriteAndCutsItsAcknowledgement) {
+  Fault(R"({"lost_answer_rate": 1, "count": 1})");
+  auto res = Send("POST", "/api/subject", NewSubject("ext-lost"));
+  EXPECT_FALSE(res && res->status == 200 && json::accept(res->body));
+  // The subject was written all the same: the next call finds it.
+  const json found = Json(Get("/api/subject/ext-lost"));
+  EXPECT_EQ(found.at("External ID"), "ext-lost");
+  EXPECT_EQ(Json(Get("/_sim/stats")).at("entities").at("subjects"), 4);
+}
+
 TEST_F(AvniSimFaultsTest, CountClearsTheFaultAfterNRequests) {
   Fault(R"({"status": 503, "count": 2})");
   EXPECT_EQ(Get("/api/subjects")->status, 503);

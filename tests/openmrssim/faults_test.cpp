@@ -44,6 +44,16 @@ TEST_F(OpenmrsSimFaultsTest, DropSendsHeadersThenClosesMidBody) {
   EXPECT_FALSE(res && res->status == 200 && json::accept(res->body));
 }
 
+TEST_F(OpenmrsSimFaultsTest, ALostAnswerAppliesTheWriteAndCutsItsAcknowledgement) {
+  Fault(R"({"lost_answer_rate": 1, "count": 1})");
+  auto res = Post("/patient", NewPatient("GAN300009"));
+  EXPECT_FALSE(res && res->status == 201 && json::accept(res->body));
+  // The patient was made all the same: the next call finds it.
+  const json found = Json(Get("/patient", {{"identifier", "GAN300009"}}));
+  EXPECT_EQ(found.at("results").size(), 1u);
+  EXPECT_EQ(SimJson("/_sim/created").at("identifiers").at("GAN300009"), 1);
+}
+
 TEST_F(OpenmrsSimFaultsTest, MalformedBodiesAreCutShort) {
   Fault(R"({"malformed_json_rate": 1})");
   auto res = Get("/encountertype");

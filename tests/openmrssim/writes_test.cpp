@@ -161,6 +161,23 @@ TEST_F(OpenmrsSimWritesTest, TwoEncountersWithOneAvniUuidAreAcceptedAndCounted) 
   EXPECT_EQ(SimJson("/_sim/created").at("avniUuids").at("avni-dup").at("encounters"), 2);
 }
 
+TEST_F(OpenmrsSimWritesTest, EntitiesListsTheEncountersThatCarriedAnAvniUuidVoidedOnesToo) {
+  const std::string patient = CreatePatient("GAN300001");
+  const std::string first =
+      Json(Post("/encounter", NewEncounter(patient, Members("avni-a"))), 201).at("uuid");
+  Json(Post("/encounter", NewEncounter(patient, Members("avni-b"))), 201);
+  const std::string again =
+      Json(Post("/encounter", NewEncounter(patient, Members("avni-a"))), 201).at("uuid");
+  ASSERT_EQ(Delete("/encounter/" + first)->status, 204);
+  const json carrying = SimJson("/_sim/entities/encounters?avniUuid=avni-a").at("entities");
+  ASSERT_EQ(carrying.size(), 2u);
+  EXPECT_EQ(carrying[0].at("uuid"), first);
+  EXPECT_EQ(carrying[0].at("voided"), true);
+  EXPECT_EQ(carrying[1].at("uuid"), again);
+  EXPECT_TRUE(SimJson("/_sim/entities/encounters?avniUuid=nobody").at("entities").empty());
+  EXPECT_EQ(SimJson("/_sim/entities/encounters").at("entities").size(), 3u);
+}
+
 TEST_F(OpenmrsSimWritesTest, DeleteVoidsTheEncounterAndItsObs) {
   const std::string patient = CreatePatient("GAN300001");
   const std::string uuid =

@@ -221,6 +221,33 @@ std::string BackgroundProcess::Stderr() const {
   return ss.str();
 }
 
+std::optional<Serving> StartServe(const std::vector<std::string>& args,
+                                  const std::vector<std::string>& env,
+                                  std::chrono::seconds timeout) {
+  std::vector<std::string> all{"--port", "0"};
+  all.insert(all.end(), args.begin(), args.end());
+  auto server = BackgroundProcess::Start(ServeCommand(all), env);
+  if (!server) {
+    ADD_FAILURE() << "cannot start " << BinaryPath();
+    return std::nullopt;
+  }
+  const std::string prefix = "http://127.0.0.1:";
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // serve prints where it listens first (the demo's lines may follow).
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    auto line = server->ReadLine(left);
+    if (!line) break;
+    const auto at = line->find(prefix);
+    if (at == std::string::npos) continue;
+    const int port = std::atoi(line->c_str() + at + prefix.size());
+    return Serving{std::move(*server), port};
+  }
+  ADD_FAILURE() << "serve printed no URL; stderr: " << server->Stderr();
+  return std::nullopt;
+}
+
 std::pair<int, std::string> HttpGet(int port, const std::string& path) {
   httplib::Client client("127.0.0.1", port);
   client.set_connection_timeout(std::chrono::seconds(5));

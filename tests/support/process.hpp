@@ -56,6 +56,17 @@ class BackgroundProcess {
   std::string err_file_;
 };
 
+// `avni-integrator serve --port 0 ARGS...` (ServeCommand) in the background, once it has printed
+// where it listens: the process and its port. nullopt (and a test failure saying why, with the
+// server's standard error) when it printed no URL within `timeout`.
+struct Serving {
+  BackgroundProcess process;
+  int port = 0;
+};
+std::optional<Serving> StartServe(const std::vector<std::string>& args,
+                                  const std::vector<std::string>& env = {"AVNI_INT_SECRET_KEY="},
+                                  std::chrono::seconds timeout = std::chrono::seconds(60));
+
 // GETs http://127.0.0.1:port/path; returns (status, body), status 0 when it cannot connect.
 std::pair<int, std::string> HttpGet(int port, const std::string& path);
 
