@@ -46,7 +46,7 @@ test: build-test
 # Figures on this machine, release build, on SQLite and on a throwaway PostgreSQL.
 bench: build
 	@ninja -C $(RELEASE_DIR) -j $(JOBS) api_latency http_front mapping_lookup mapping_import \
-	  sync_engine scheduler_idle avni_client error_classifier
+	  sync_engine scheduler_idle avni_client error_classifier bahmni_e2e
 	@$(RELEASE_DIR)/bench/error_classifier
 	@$(RELEASE_DIR)/bench/avni_client
 	@$(RELEASE_DIR)/bench/api_latency
