@@ -62,7 +62,12 @@ bench: build
 	  $(RELEASE_DIR)/bench/mapping_import --db "$$(cat build/bench-pg/dsn)" && \
 	  $(RELEASE_DIR)/bench/sync_engine --records 10000 --db "$$(cat build/bench-pg/dsn)" && \
 	  $(RELEASE_DIR)/bench/sync_engine --records 1000000 --db "$$(cat build/bench-pg/dsn)" && \
-	  $(RELEASE_DIR)/bench/scheduler_idle --db "$$(cat build/bench-pg/dsn)"; \
+	  $(RELEASE_DIR)/bench/scheduler_idle --db "$$(cat build/bench-pg/dsn)" && \
+	  $(RELEASE_DIR)/bench/bahmni_e2e --subjects 5000 --pg "$$(cat build/bench-pg/dsn)" && \
+	  $(RELEASE_DIR)/bench/bahmni_e2e --subjects 50000 --concurrency 8 \
+	    --pg "$$(cat build/bench-pg/dsn)" && \
+	  $(RELEASE_DIR)/bench/bahmni_e2e --subjects 200 --latency-ms 20 \
+	    --pg "$$(cat build/bench-pg/dsn)"; \
 	  status=$$?; scripts/pg-throwaway stop build/bench-pg; exit $$status
 
 format:
