@@ -2,7 +2,7 @@
 // the Bahmni integration, against the Avni and OpenMRS simulators, compared with a raw copy in
 // the same run. Prints figures; it passes or fails nothing.
 //
-//   bahmni_e2e [--subjects N] [--latency-ms L] [--concurrency 1,8] [--pg DSN] [--baseline 1]
+//   bahmni_e2e [--subjects N] [--latency-ms L] [--concurrency 1,8] [--pg DSN] [--baselines 0|1]
 //
 // Each subject brings two records (the subject and one general encounter), so --subjects 5000
 // is 10,000 records. Every phase gets fresh simulators with the same generated data, started in
@@ -384,6 +384,8 @@ int main(int argc, char** argv) {
   const std::int64_t subjects = std::stoll(Arg(argc, argv, "--subjects", "5000"));
   const int latency = std::stoi(Arg(argc, argv, "--latency-ms", "0"));
   const std::string pg = Arg(argc, argv, "--pg", "");
+  // --baselines 0: the engine alone (a peak RSS at a size where the baselines take long).
+  const bool with_baselines = Arg(argc, argv, "--baselines", "1") != "0";
   std::vector<int> levels;
   {
     std::string list = Arg(argc, argv, "--concurrency", "1,8");
@@ -405,25 +407,31 @@ int main(int argc, char** argv) {
              "ratio", "outcome");
   const auto row = [](const std::string& phase, const Figures& f, double baseline_rate) {
     const double rate = f.seconds > 0 ? f.records / f.seconds : 0;
-    fmt::print("{:<28} {:>8} {:>9.2f} {:>10.1f} {:>7.2f}x  {}\n", phase, f.records, f.seconds, rate,
-               baseline_rate > 0 ? rate / baseline_rate : 1.0, f.note);
+    const std::string ratio =
+        baseline_rate > 0 ? fmt::format("{:.2f}x", rate / baseline_rate) : std::string("-");
+    fmt::print("{:<28} {:>8} {:>9.2f} {:>10.1f} {:>8}  {}\n", phase, f.records, f.seconds, rate,
+               ratio, f.note);
     std::fflush(stdout);
     return rate;
   };
+
   std::vector<std::pair<std::string, Figures>> all;
-  Figures minimal, baseline;
-  {
-    Simulators sims(self, subjects, latency);
-    minimal = Baseline(sims, /*mirror=*/false);
+  double baseline_rate = 0;
+  if (with_baselines) {
+    Figures minimal, baseline;
+    {
+      Simulators sims(self, subjects, latency);
+      minimal = Baseline(sims, /*mirror=*/false);
+    }
+    {
+      Simulators sims(self, subjects, latency);
+      baseline = Baseline(sims, /*mirror=*/true);
+    }
+    baseline_rate = row("baseline (same requests)", baseline, 0);
+    row("raw copy, fewest requests", minimal, baseline_rate);
+    all.emplace_back("baseline", baseline);
+    all.emplace_back("fewest", minimal);
   }
-  {
-    Simulators sims(self, subjects, latency);
-    baseline = Baseline(sims, /*mirror=*/true);
-  }
-  const double baseline_rate = row("baseline (same requests)", baseline, 0);
-  row("raw copy, fewest requests", minimal, baseline_rate);
-  all.emplace_back("baseline", baseline);
-  all.emplace_back("fewest", minimal);
   std::vector<std::pair<std::string, std::string>> stores = {
       {"sqlite", "sqlite:" + (dir / "bench.db").string()}};
   if (!pg.empty()) stores.emplace_back("postgresql", pg);
