@@ -28,7 +28,15 @@ Worker::Worker(store::Store& store, TenantId tenant, const Clock& clock,
       clock_(clock),
       options_(options),
       flow_(flow),
-      retrier_(options.retry, SleeperOf(options), options.seed) {}
+      // A record retried for longer than the lock lives must still be able to commit: each
+      // wait between attempts first renews the lock when due. A lock that was lost ends the
+      // retries (the page then cannot commit, and says so).
+      retrier_(
+          options.retry,
+          [this, sleep = SleeperOf(options)](std::chrono::milliseconds d) {
+            return RenewIfDue().has_value() && sleep(d);
+          },
+          options.seed) {}
 
 Worker::~Worker() {
   if (!locked_) return;

@@ -90,11 +90,12 @@ class SlowSink final : public sync::Sink {
   int most_in_flight() const { return most_in_flight_.load(); }
 
   std::atomic<bool> refuse_down_key{true};
-  std::string down_key;  // answered kUnavailable while refuse_down_key is set
+  std::atomic<int> down_for{1 << 30};  // how many writes of down_key are refused
+  std::string down_key;  // answered kUnavailable while refuse_down_key is set and down_for > 0
 
  private:
   Status Write(const sync::Outgoing& out) {
-    if (out.key == down_key && refuse_down_key.load()) {
+    if (out.key == down_key && refuse_down_key.load() && down_for.fetch_sub(1) > 0) {
       return Fail(Error::Unavailable("HTTP 503: the destination is down"));
     }
     const int now = ++in_flight_;
@@ -215,6 +216,30 @@ TEST_P(WriteConcurrencyTest, AnOutageMidPageLeavesTheCursorBeforeTheFirstRecordN
     EXPECT_EQ(written.at(Id(i)).size(), 1u) << Id(i);
   }
   EXPECT_EQ(LinkCount(), 60);
+}
+
+// Retries that outlast the flow lock's life renew it as they wait, so the page still commits
+// (before, the lock lapsed during the retries of one record and its page could not commit).
+TEST_P(WriteConcurrencyTest, ARecordRetriedForLongerThanTheLockLivesStillCommitsItsPage) {
+  options_.lock_ttl = std::chrono::seconds(30);
+  options_.retry.max_attempts = 8;
+  options_.sleep = [this](std::chrono::milliseconds) {
+    clock_.Advance(std::chrono::seconds(20));  // each wait, a long one
+    return true;
+  };
+  for (const int concurrency : {1, 4}) {
+    SCOPED_TRACE(fmt::format("write_concurrency {}", concurrency));
+    SequenceSource source;
+    for (int i = 0; i < 10; ++i) source.Add(Id(i) + "-" + std::to_string(concurrency), 1);
+    SlowSink sink(0ms);
+    sink.down_key = Id(5) + "-" + std::to_string(concurrency);
+    sink.down_for = 5;  // 100 s of retries: over three times the lock's life
+    auto result = Run(source, sink, concurrency);
+    ASSERT_EQ(result.outcome, sync::FlowOutcome::kCompleted) << result.message;
+    EXPECT_EQ(result.counts.written, 10);
+    EXPECT_EQ(CursorNumeric(), "10");
+    db_->Execute("DELETE FROM sync_status WHERE tenant_id = " + Tenant());
+  }
 }
 
 AVNI_ON_EVERY_BACKEND(WriteConcurrencyTest);
