@@ -46,7 +46,7 @@ test: build-test
 # Figures on this machine, release build, on SQLite and on a throwaway PostgreSQL.
 bench: build
 	@ninja -C $(RELEASE_DIR) -j $(JOBS) api_latency http_front mapping_lookup mapping_import \
-	  sync_engine scheduler_idle avni_client error_classifier
+	  sync_engine scheduler_idle avni_client error_classifier bahmni_e2e
 	@$(RELEASE_DIR)/bench/error_classifier
 	@$(RELEASE_DIR)/bench/avni_client
 	@$(RELEASE_DIR)/bench/api_latency
@@ -62,7 +62,12 @@ bench: build
 	  $(RELEASE_DIR)/bench/mapping_import --db "$$(cat build/bench-pg/dsn)" && \
 	  $(RELEASE_DIR)/bench/sync_engine --records 10000 --db "$$(cat build/bench-pg/dsn)" && \
 	  $(RELEASE_DIR)/bench/sync_engine --records 1000000 --db "$$(cat build/bench-pg/dsn)" && \
-	  $(RELEASE_DIR)/bench/scheduler_idle --db "$$(cat build/bench-pg/dsn)"; \
+	  $(RELEASE_DIR)/bench/scheduler_idle --db "$$(cat build/bench-pg/dsn)" && \
+	  $(RELEASE_DIR)/bench/bahmni_e2e --subjects 5000 --pg "$$(cat build/bench-pg/dsn)" && \
+	  $(RELEASE_DIR)/bench/bahmni_e2e --subjects 50000 --concurrency 8 \
+	    --pg "$$(cat build/bench-pg/dsn)" && \
+	  $(RELEASE_DIR)/bench/bahmni_e2e --subjects 200 --latency-ms 20 \
+	    --pg "$$(cat build/bench-pg/dsn)"; \
 	  status=$$?; scripts/pg-throwaway stop build/bench-pg; exit $$status
 
 format:

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -58,6 +59,12 @@ class EntityStore {
   // Entities in the window passing `filter`, in read order, one page of it.
   EntityPage Query(const Window& window, const Filter& filter, std::int64_t page,
                    std::int64_t size) const;
+  // The same, among the entities whose "observations" hold `concept` with this value (text as
+  // it is, other values as JSON): an index, so that a search by an identifier concept costs
+  // the matches, not the whole store. `filter` still decides.
+  EntityPage QueryObservation(const std::string& concept_name, const std::string& value,
+                              const Window& window, const Filter& filter, std::int64_t page,
+                              std::int64_t size) const;
 
   std::vector<nlohmann::json> All() const;
   std::size_t Size() const { return by_time_.size(); }
@@ -66,10 +73,15 @@ class EntityStore {
   using Key = std::pair<std::int64_t, std::int64_t>;  // (last modified ms, internal id)
 
   void Erase(const std::string& id);
+  void IndexObservations(const nlohmann::json& entity, const Key& key, bool add);
+  // The window as a range of keys [lo, hi) of whole milliseconds; false when it is empty.
+  static bool Bounds(const Window& window, std::int64_t& lo, std::int64_t& hi);
 
   std::map<Key, nlohmann::json> by_time_;
   std::unordered_map<std::string, Key> key_of_id_;
   std::unordered_map<std::string, std::string> id_of_external_;
+  // "<concept>\x1f<value>" -> the keys of entities holding it.
+  std::unordered_map<std::string, std::set<Key>> by_observation_;
   std::int64_t next_internal_id_ = 1;
 };
 

@@ -166,7 +166,14 @@ void Simulator::GetSubjects(const httplib::Request& req, httplib::Response& res)
              (locations.empty() || locations.contains(s.value("Location ID", ""))) &&
              MatchesConcepts(metadata_, s, *concepts);
     };
-    body = Envelope(stores_.subjects.Query(window, filter, paging.page, paging.size), paging);
+    // A concept search goes through the index of its first concept (an identifier search
+    // must not cost the whole store); the filter still checks every condition.
+    body = Envelope(
+        concepts->empty()
+            ? stores_.subjects.Query(window, filter, paging.page, paging.size)
+            : stores_.subjects.QueryObservation(concepts->begin()->first, concepts->begin()->second,
+                                                window, filter, paging.page, paging.size),
+        paging);
   }
   res.set_content(MaybeMalformed(std::move(body)), kJson);
 }
@@ -198,7 +205,12 @@ void Simulator::GetVisits(EntityStore Stores::*store, const char* parent_param,
       return Equals(e, "Encounter type", type) && Equals(e, parent_key, parent) &&
              MatchesConcepts(metadata_, e, *concepts);
     };
-    body = Envelope((stores_.*store).Query({since, now, false}, filter, paging.page, paging.size),
+    const EntityStore& entities = stores_.*store;
+    const Window window{since, now, false};
+    body = Envelope(concepts->empty() ? entities.Query(window, filter, paging.page, paging.size)
+                                      : entities.QueryObservation(concepts->begin()->first,
+                                                                  concepts->begin()->second, window,
+                                                                  filter, paging.page, paging.size),
                     paging);
   }
   res.set_content(MaybeMalformed(std::move(body)), kJson);

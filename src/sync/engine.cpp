@@ -121,26 +121,17 @@ FlowResult Engine::RunFlow(const Flow& flow, RowId run_id) {
       break;
     }
     detail::PageWork work;
-    std::optional<Error> stopped_at;
-    std::string stopped_id;
-    for (const auto& record : fresh) {
-      if (auto done = worker.Process(record, work); !done) {
-        stopped_at = done.error();
-        stopped_id = record.id;
-        break;
-      }
-      work.cursor = record.position;
-    }
+    const auto stopped = worker.ProcessPage(fresh, work);
     if (auto committed = worker.Commit(work, run_id); !committed) {
       result = Failed(result, fmt::format("committing a page of {} failed: {}", flow.entity_type,
                                           committed.error().message));
       break;
     }
     Add(result.counts, work.counts);
-    if (stopped_at) {
-      result =
-          Failed(result, fmt::format("stopped before {}: {}; the next run starts there",
-                                     detail::RecordLabel(flow, stopped_id), stopped_at->message));
+    if (stopped) {
+      result = Failed(result,
+                      fmt::format("stopped before {}: {}; the next run starts there",
+                                  detail::RecordLabel(flow, stopped->id), stopped->error.message));
       break;
     }
     if (work.cursor) cursor = *work.cursor;

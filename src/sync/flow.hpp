@@ -104,13 +104,23 @@ class Sink {
 // puts each after those it depends on (the errors job too). A record whose parent has not been
 // written yet is a data error that names the parent (e.g. "NoPatientWithId: ..."): it is
 // parked, and reprocessing delivers it once the parent's flow has written the parent.
+//
+// `write_concurrency`: how many records of a page the engine may have in flight at once (an
+// integration waits on the network most of the time). Above 1, the transform and sink are
+// called from that many threads at once and must be thread-safe; records of one entity in a
+// page still go one after another, in order, and the cursor is still committed once per page,
+// after every record before it is written or parked. 1 (the default): one record at a time.
 struct Flow {
   std::string entity_type;
   Source* source = nullptr;
   Transform* transform = nullptr;
   Sink* sink = nullptr;
   std::vector<std::string> depends_on;
+  int write_concurrency = 1;
 };
+
+// The most records one flow may have in flight (Flow::write_concurrency).
+inline constexpr int kMaxWriteConcurrency = 64;
 
 // The flows an integration made for one run, and the objects they point into (owned by the
 // subclass an integration defines), destroyed when the run ends.

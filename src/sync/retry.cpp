@@ -28,6 +28,7 @@ std::chrono::milliseconds Retrier::NextDelay(int attempt) {
   const auto full =
       std::min<std::int64_t>(policy_.max_delay.count(), policy_.initial_delay.count() << doublings);
   std::uniform_int_distribution<std::int64_t> pick(full / 2, std::max<std::int64_t>(full, 0));
+  std::lock_guard lock(random_mutex_);
   return std::chrono::milliseconds(pick(random_));
 }
 

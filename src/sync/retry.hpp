@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <random>
 #include <string>
 
@@ -29,7 +30,8 @@ using Sleeper = std::function<bool(std::chrono::milliseconds delay)>;
 Sleeper StoppableSleeper(const std::atomic<bool>* stop);
 
 // Exponential backoff with full jitter: each delay is drawn from [d/2, d], d doubling from
-// initial_delay up to max_delay.
+// initial_delay up to max_delay. Thread-safe (the records of a page in flight at once share
+// one), as long as the sleeper is.
 class Retrier {
  public:
   Retrier(RetryPolicy policy, Sleeper sleeper, std::uint64_t seed);
@@ -55,7 +57,7 @@ class Retrier {
   }
 
   // Availability failures seen (each retry or give-up), for the run's figures.
-  std::int64_t retries() const { return retries_; }
+  std::int64_t retries() const { return retries_.load(); }
 
  private:
   std::chrono::milliseconds NextDelay(int attempt);
@@ -63,8 +65,9 @@ class Retrier {
 
   RetryPolicy policy_;
   Sleeper sleeper_;
-  std::mt19937_64 random_;
-  std::int64_t retries_ = 0;
+  std::mutex random_mutex_;
+  std::mt19937_64 random_;  // guarded by random_mutex_
+  std::atomic<std::int64_t> retries_{0};
 };
 
 }  // namespace avni::sync

@@ -4,6 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <unordered_map>
 
 namespace avni::sync::detail {
 namespace {
@@ -25,7 +28,15 @@ Worker::Worker(store::Store& store, TenantId tenant, const Clock& clock,
       clock_(clock),
       options_(options),
       flow_(flow),
-      retrier_(options.retry, SleeperOf(options), options.seed) {}
+      // A record retried for longer than the lock lives must still be able to commit: each
+      // wait between attempts first renews the lock when due. A lock that was lost ends the
+      // retries (the page then cannot commit, and says so).
+      retrier_(
+          options.retry,
+          [this, sleep = SleeperOf(options)](std::chrono::milliseconds d) {
+            return RenewIfDue().has_value() && sleep(d);
+          },
+          options.seed) {}
 
 Worker::~Worker() {
   if (!locked_) return;
@@ -88,29 +99,29 @@ std::string Worker::Park(PageWork& work, const SourceRecord& record, const Error
   return error.message;
 }
 
-Status Worker::Process(const SourceRecord& record, PageWork& work,
-                       std::optional<RowId> error_record_id, int attempts) {
-  if (auto renewed = RenewIfDue(); !renewed) return renewed;
-  ++work.counts.read;
-  const EntityLink* link = nullptr;
-  if (auto it = links_.find(record.id); it != links_.end()) link = &it->second;
+Worker::Attempt Worker::Try(const SourceRecord& record, const EntityLink* link) {
+  using Kind = Attempt::Kind;
+  Attempt attempt;
+  if (auto renewed = RenewIfDue(); !renewed) {
+    attempt.error = renewed.error();
+    return attempt;
+  }
   if (link != nullptr && !record.version.empty() && link->source_version == record.version) {
-    ++work.counts.skipped;
-    work.resolved.push_back(record.id);
-    return {};
+    attempt.kind = Kind::kUnchanged;
+    return attempt;
   }
   // Each step retries availability failures; a data error parks the record; what says the
   // setup is wrong stops the flow here.
+  const auto failed = [&](const Error& error) {
+    attempt.kind = StopsTheFlow(error) ? Kind::kStop : Kind::kParked;
+    attempt.error = error;
+    return attempt;
+  };
   auto out = retrier_.Run([&] { return Guarded([&] { return flow_.transform->Apply(record); }); });
-  if (!out) {
-    if (StopsTheFlow(out.error())) return Fail(out.error());
-    Park(work, record, out.error(), error_record_id, attempts);
-    return {};
-  }
+  if (!out) return failed(out.error());
   if (out->action == Outgoing::Action::kSkip) {
-    ++work.counts.skipped;
-    work.resolved.push_back(record.id);
-    return {};
+    attempt.kind = Kind::kSkipped;
+    return attempt;
   }
   // Find and write retry as one unit: when a create's answer is lost (a timeout after the
   // destination wrote it), the retry finds the record by its key and updates it instead of
@@ -141,21 +152,151 @@ Status Worker::Process(const SourceRecord& record, PageWork& work,
       return target;
     });
   });
-  if (!destination) {
-    if (StopsTheFlow(destination.error())) return Fail(destination.error());
-    Park(work, record, destination.error(), error_record_id, attempts);
-    return {};
-  }
-  work.resolved.push_back(record.id);
+  if (!destination) return failed(destination.error());
   if (!*destination) {
-    ++work.counts.skipped;
-    return {};
+    attempt.kind = Kind::kNothingToVoid;
+    return attempt;
   }
-  EntityLink done{tenant_, flow_.entity_type, record.id, **destination, record.version, {}};
-  links_.insert_or_assign(record.id, done);
-  work.links.push_back(std::move(done));
-  ++work.counts.written;
+  attempt.kind = Kind::kWritten;
+  attempt.destination_id = std::move(**destination);
+  return attempt;
+}
+
+void Worker::Note(const SourceRecord& record, Attempt attempt, PageWork& work,
+                  std::optional<RowId> error_record_id, int attempts) {
+  using Kind = Attempt::Kind;
+  ++work.counts.read;
+  switch (attempt.kind) {
+    case Kind::kUnchanged:
+    case Kind::kSkipped:
+    case Kind::kNothingToVoid:
+      ++work.counts.skipped;
+      work.resolved.push_back(record.id);
+      return;
+    case Kind::kParked:
+      Park(work, record, *attempt.error, error_record_id, attempts);
+      return;
+    case Kind::kWritten: {
+      work.resolved.push_back(record.id);
+      EntityLink done{tenant_,        flow_.entity_type,
+                      record.id,      std::move(attempt.destination_id),
+                      record.version, {}};
+      links_.insert_or_assign(record.id, done);
+      work.links.push_back(std::move(done));
+      ++work.counts.written;
+      return;
+    }
+    case Kind::kStop:
+      return;  // the caller stops before it
+  }
+}
+
+Status Worker::Process(const SourceRecord& record, PageWork& work,
+                       std::optional<RowId> error_record_id, int attempts) {
+  const EntityLink* link = nullptr;
+  if (auto it = links_.find(record.id); it != links_.end()) link = &it->second;
+  Attempt attempt = Try(record, link);
+  if (attempt.kind == Attempt::Kind::kStop) {
+    ++work.counts.read;
+    return Fail(std::move(*attempt.error));
+  }
+  Note(record, std::move(attempt), work, error_record_id, attempts);
   return {};
+}
+
+std::optional<Worker::Stop> Worker::ProcessPage(const std::vector<SourceRecord>& records,
+                                                PageWork& work) {
+  const int concurrency = std::clamp(flow_.write_concurrency, 1, kMaxWriteConcurrency);
+  if (concurrency == 1 || records.size() < 2) {
+    for (const auto& record : records) {
+      if (auto done = Process(record, work); !done) return Stop{record.id, done.error()};
+      work.cursor = record.position;
+    }
+    return std::nullopt;
+  }
+
+  // Records of one entity form a group, done in page order by one thread: its second version
+  // updates what its first wrote. Groups are taken in order of their first record.
+  std::vector<std::vector<std::size_t>> groups;
+  {
+    std::unordered_map<std::string_view, std::size_t> group_of;
+    group_of.reserve(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      auto [at, fresh] = group_of.try_emplace(records[i].id, groups.size());
+      if (fresh) groups.emplace_back();
+      groups[at->second].push_back(i);
+    }
+  }
+  std::vector<std::optional<Attempt>> attempts(records.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> halt{false};  // a record stopped the flow: take no more groups
+  const auto lane = [&] {
+    for (;;) {
+      if (halt.load()) return;
+      const std::size_t g = next.fetch_add(1);
+      if (g >= groups.size()) return;
+      std::optional<EntityLink> link;  // links_ is only read while the page is in flight
+      if (auto it = links_.find(records[groups[g].front()].id); it != links_.end()) {
+        link = it->second;
+      }
+      for (const std::size_t i : groups[g]) {
+        Attempt attempt;
+        try {
+          attempt = Try(records[i], link ? &*link : nullptr);
+        } catch (const std::exception& e) {
+          attempt.error = Error::Internal(fmt::format("internal error: {}", e.what()));
+        } catch (...) {
+          attempt.error = Error::Internal("internal error: an exception of unknown type");
+        }
+        const bool stop = attempt.kind == Attempt::Kind::kStop;
+        if (attempt.kind == Attempt::Kind::kWritten) {
+          link = EntityLink{
+              tenant_, flow_.entity_type, records[i].id, attempt.destination_id, records[i].version,
+              {}};
+        }
+        attempts[i] = std::move(attempt);
+        if (stop) {
+          halt = true;
+          break;
+        }
+      }
+    }
+  };
+  {
+    const std::size_t threads = std::min<std::size_t>(concurrency, groups.size());
+    std::vector<std::jthread> helpers;
+    helpers.reserve(threads - 1);
+    for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(lane);
+    lane();
+  }  // joined
+
+  std::optional<Stop> stop;
+  bool done_in_order = true;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    auto& attempt = attempts[i];
+    if (attempt && attempt->kind == Attempt::Kind::kStop) {
+      if (!stop) stop = Stop{records[i].id, *attempt->error};
+      if (done_in_order) ++work.counts.read;
+      done_in_order = false;
+      continue;
+    }
+    if (!attempt) {  // not tried: a record before it stopped the flow
+      done_in_order = false;
+      continue;
+    }
+    if (done_in_order) {
+      Note(records[i], std::move(*attempt), work, std::nullopt, 0);
+      work.cursor = records[i].position;
+    } else if (attempt->kind == Attempt::Kind::kWritten) {
+      work.links.push_back(EntityLink{tenant_,
+                                      flow_.entity_type,
+                                      records[i].id,
+                                      std::move(attempt->destination_id),
+                                      records[i].version,
+                                      {}});
+    }
+  }
+  return stop;
 }
 
 std::optional<Timestamp> Worker::NextAttempt(const ErrorType* type, int attempts) const {
@@ -201,11 +342,15 @@ Status Worker::Commit(const PageWork& work, RowId run_id) {
     }
     return scope.jobs().AddRunCounts(run_id, flow_.entity_type, work.counts);
   });
-  if (committed) renewed_at_ = clock_.Now();
+  if (committed) {
+    std::lock_guard lock(renew_mutex_);
+    renewed_at_ = clock_.Now();
+  }
   return committed;
 }
 
 Status Worker::RenewIfDue() {
+  std::lock_guard lock(renew_mutex_);
   if (clock_.Now() - renewed_at_ < options_.lock_ttl / 3) return {};
   auto held = store_.Transact([&](store::Tx& tx) -> Result<bool> {
     return tx.tenant(tenant_).sync_status().RenewLock(flow_.entity_type, options_.owner,

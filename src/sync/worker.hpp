@@ -2,6 +2,7 @@
 
 // Private to the sync engine: what RunFlow and Reprocess share. Not installed for other modules.
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -70,14 +71,26 @@ class Worker {
   Status Process(const SourceRecord& record, PageWork& work,
                  std::optional<RowId> error_record_id = std::nullopt, int attempts = 0);
 
+  // A page's records (after LoadLinks), up to the flow's write_concurrency at once, the
+  // records of one entity one after another in page order. Outcomes are noted in `work` in
+  // page order and work.cursor stands at the last record before the first one not done. A
+  // record written after that point keeps its link (the next run, reading it again, finds it
+  // done). Returns the first record that stopped the flow, with why.
+  struct Stop {
+    std::string id;
+    Error error;
+  };
+  std::optional<Stop> ProcessPage(const std::vector<SourceRecord>& records, PageWork& work);
+
   // Commits the page in one transaction: lock renewal, links, resolved and parked error
   // records, cursor (when set), run counts. Only writes: nothing in it takes time that a
   // tenant's rules or data could stretch while others wait on the write lock.
   Status Commit(const PageWork& work, RowId run_id);
 
-  // Keeps the lock alive during a long page.
+  // Keeps the lock alive during a long page. Thread-safe.
   Status RenewIfDue();
 
+  // Thread-safe: the records in flight share it.
   Retrier& retrier() { return retrier_; }
   const Flow& flow() const { return flow_; }
   // Notes a data error in `work`, classified by the tenant's error types, with its next
@@ -86,6 +99,26 @@ class Worker {
                    std::optional<RowId> error_record_id, int attempts);
 
  private:
+  // What trying one record came to, before it is noted in a page's work.
+  struct Attempt {
+    enum class Kind {
+      kUnchanged,      // the link shows this version written already
+      kSkipped,        // the transform said there is nothing to write
+      kWritten,        // created, updated or voided: `destination_id`
+      kNothingToVoid,  // a void of a record never written
+      kParked,         // a data error: `error`
+      kStop,           // what stops the flow (availability outlasting retries): `error`
+    };
+    Kind kind = Kind::kStop;
+    std::string destination_id;
+    std::optional<Error> error;
+  };
+  // Transforms and writes `record`; `linked` is its entity link, if any. Touches no state of
+  // the page: safe to call from several threads at once (with the flow's parts thread-safe).
+  Attempt Try(const SourceRecord& record, const EntityLink* linked);
+  // Notes a finished attempt in `work` (not kStop).
+  void Note(const SourceRecord& record, Attempt attempt, PageWork& work,
+            std::optional<RowId> error_record_id, int attempts);
   std::optional<Timestamp> NextAttempt(const ErrorType* type, int attempts) const;
 
   store::Store& store_;
@@ -96,7 +129,8 @@ class Worker {
   Retrier retrier_;
   ErrorClassifier classifier_;
   bool locked_ = false;
-  Timestamp renewed_at_;
+  std::mutex renew_mutex_;
+  Timestamp renewed_at_;  // guarded by renew_mutex_ while a page is in flight
   std::unordered_map<std::string, EntityLink> links_;
 };
 

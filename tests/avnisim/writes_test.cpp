@@ -64,6 +64,27 @@ TEST_F(AvniSimWritesTest, PutReplacesAndPatchChangesOnlySentKeys) {
   EXPECT_EQ(Json(Get(path)).at("observations"), patched.at("observations"));
 }
 
+// A search by concept value (how an integration finds a subject by its identifier) follows
+// every change of the value: the old value finds nothing, the new one the subject.
+TEST_F(AvniSimWritesTest, AConceptSearchFollowsPutAndPatch) {
+  const json created = Json(Send("POST", "/api/subject", NewSubject("ext-1")));
+  const std::string id = created.at("ID");
+  const std::string path = "/api/subject/" + id;
+  const auto found = [&](const std::string& value) {
+    return Ids(Json(Get("/api/subjects", {{"now", FormatIso8601(kNow + std::chrono::hours(1))},
+                                          {"concepts", json{{"Concept 2", value}}.dump()}})));
+  };
+  json replacement = NewSubject();
+  replacement["observations"] = {{"Concept 2", "two"}};
+  Json(Send("PUT", path, replacement));
+  EXPECT_EQ(found("two"), std::vector<std::string>{id});
+  Json(Send("PATCH", path, {{"observations", {{"Concept 2", "deux"}}}}));
+  EXPECT_TRUE(found("two").empty());
+  EXPECT_EQ(found("deux"), std::vector<std::string>{id});
+  Json(Send("PATCH", path, {{"observations", {{"Concept 2", nullptr}}}}));
+  EXPECT_TRUE(found("deux").empty());
+}
+
 TEST_F(AvniSimWritesTest, DeleteVoidsAndTheSubjectReappearsInTheNextWindow) {
   const json created = Json(Send("POST", "/api/subject", NewSubject("ext-1")));
   const std::string after_create = FormatIso8601(kNow);

@@ -4,6 +4,7 @@
 // duplicates, voids propagate, and what cannot be mapped is parked until the mapping exists.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <map>
@@ -165,6 +166,57 @@ class BahmniFlowsTest : public StoreTest {
   std::map<std::string, RowId> voided_ids_;
 };
 
+// `bahmni_flows` picks the flows a run has, `write_concurrency` how many records each keeps in
+// flight; a wrong value fails the run naming the key.
+TEST_P(BahmniFlowsTest, ConfigPicksTheFlowsAndTheirWriteConcurrency) {
+  auto job = store_->Read([&](store::Tx& tx) { return tx.tenant(tenant_).jobs().Get("main"); });
+  ASSERT_TRUE(job) << job.error().message;
+  const ScheduledJob scheduled{*job, "jss", "bahmni", true};
+  const auto set = [&](const std::string& key, const std::string& value) {
+    ASSERT_TRUE(store_->Transact([&](store::Tx& tx) -> Status {
+      auto entry = tx.tenant(tenant_).config().Set(key, value, false);
+      if (!entry) return Fail(entry.error());
+      return {};
+    }));
+  };
+  auto all = registry_->FlowsFor(scheduled);
+  ASSERT_TRUE(all && *all) << (all ? "" : all.error().message);
+  std::vector<std::string> names;
+  for (const auto& flow : (*all)->flows) {
+    names.push_back(flow.entity_type);
+    EXPECT_EQ(flow.write_concurrency, 4) << flow.entity_type << ": the default";
+  }
+  for (const char* name :
+       {"Subject", "Encounter", "ProgramEnrolment", "ProgramEncounter", "Patient"}) {
+    EXPECT_NE(std::ranges::find(names, name), names.end()) << name;
+  }
+
+  set("bahmni_flows", " Encounter, Patient ");
+  set("write_concurrency", "2");
+  auto some = registry_->FlowsFor(scheduled);
+  ASSERT_TRUE(some && *some) << (some ? "" : some.error().message);
+  ASSERT_EQ((*some)->flows.size(), 2u);
+  EXPECT_EQ((*some)->flows[0].entity_type, "Encounter");
+  EXPECT_TRUE((*some)->flows[0].depends_on.empty()) << "Subject is not in this run";
+  EXPECT_EQ((*some)->flows[1].entity_type, "Patient");
+  EXPECT_EQ((*some)->flows[1].write_concurrency, 2);
+  // Such a run goes: its flows are in order without the ones left out.
+  EXPECT_TRUE(sync::InDependencyOrder((*some)->flows));
+
+  set("bahmni_flows", "Subject,Visit");
+  auto unknown = registry_->FlowsFor(scheduled);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().field, "bahmni_flows");
+  EXPECT_NE(unknown.error().message.find("'Visit'"), std::string::npos) << unknown.error().message;
+  EXPECT_NE(unknown.error().message.find("ProgramEncounter"), std::string::npos);
+
+  set("bahmni_flows", "Subject");
+  set("write_concurrency", "0");
+  auto zero = registry_->FlowsFor(scheduled);
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error().field, "write_concurrency") << zero.error().message;
+}
+
 TEST_P(BahmniFlowsTest, EverySubjectAndEncounterArrivesOnceAndASecondRunChangesNothing) {
   avni::Run first = RunJob("main");
   ASSERT_EQ(first.status, RunStatus::kSucceeded) << first.message;
@@ -234,7 +286,9 @@ TEST_P(BahmniFlowsTest, EverySubjectAndEncounterArrivesOnceAndASecondRunChangesN
     for (const auto& e : encounters) {
       bool carries = false;
       for (const auto& m : e["obs"][0]["groupMembers"]) carries = carries || m["value"] == id;
-      if (carries) EXPECT_EQ(e["visit"]["uuid"], visit) << id;
+      if (carries) {
+        EXPECT_EQ(e["visit"]["uuid"], visit) << id;
+      }
     }
     ++program_encounters;
   }

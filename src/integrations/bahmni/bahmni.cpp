@@ -1,5 +1,9 @@
 #include "integrations/bahmni/bahmni.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "avni/source.hpp"
 #include "integrations/bahmni/avni_to_bahmni.hpp"
 #include "integrations/bahmni/bahmni_to_avni.hpp"
@@ -69,6 +73,33 @@ struct BahmniFlows final : sync::FlowSet {
   AvniRegistrationSink registration_sink;
 };
 
+// Keeps the flows `bahmni_flows` names (every flow when it is not set) and sets how many
+// records each keeps in flight. A flow that depends on one left out no longer waits for it:
+// its parent is then written some other way, and a missing one is still a data error naming it.
+Status Select(const TenantConfig& config, std::vector<sync::Flow>& flows) {
+  auto concurrency = config.Int("write_concurrency", 4, 1, sync::kMaxWriteConcurrency);
+  if (!concurrency) return Fail(concurrency.error());
+  for (auto& flow : flows) flow.write_concurrency = static_cast<int>(*concurrency);
+  const auto wanted = config.List("bahmni_flows");
+  if (wanted.empty()) return {};
+  std::string known;
+  for (const auto& flow : flows) known += (known.empty() ? "" : ", ") + flow.entity_type;
+  for (const auto& name : wanted) {
+    if (std::ranges::none_of(flows, [&](const sync::Flow& f) { return f.entity_type == name; })) {
+      return Fail(Error::InvalidArgument(
+          "bahmni_flows", fmt::format("config bahmni_flows names '{}', which is not a Bahmni "
+                                      "flow; use a comma-separated list of: {}",
+                                      name, known)));
+    }
+  }
+  const auto chosen = [&](const std::string& name) {
+    return std::ranges::find(wanted, name) != wanted.end();
+  };
+  std::erase_if(flows, [&](const sync::Flow& f) { return !chosen(f.entity_type); });
+  for (auto& flow : flows) std::erase_if(flow.depends_on, [&](auto& d) { return !chosen(d); });
+  return {};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<sync::FlowSet>> MakeFlows(const Services& services, const RunInputs& run) {
@@ -82,8 +113,9 @@ Result<std::unique_ptr<sync::FlowSet>> MakeFlows(const Services& services, const
       std::move(*contract), run.mappings,
       std::make_unique<avniapi::Client>(std::move(*avni_config), services.clock, services.http),
       std::make_unique<openmrs::Client>(std::move(*openmrs_config), services.http), services.clock);
-  return std::unique_ptr<sync::FlowSet>(
-      std::make_unique<BahmniFlows>(std::move(context), services.clock));
+  auto flows = std::make_unique<BahmniFlows>(std::move(context), services.clock);
+  if (auto selected = Select(run.config, flows->flows); !selected) return Fail(selected.error());
+  return std::unique_ptr<sync::FlowSet>(std::move(flows));
 }
 
 }  // namespace avni::integrations::bahmni
