@@ -706,12 +706,9 @@ TEST_P(BahmniE2eTest, FaultsOnOpenmrsAreRetriedAndEveryRecordArrivesExactlyOnce)
 
 // Found by the test above with a short lease: a record whose calls are retried for longer than
 // the flow lock lives (the lease: 30 s by default, while the engine retries a call for up to
-// 2 minutes) cannot commit its page ("the Subject flow lock expired and was taken over", though
-// nothing took it over), so the run fails and its page is written again by the next run. The
-// sync engine renews the lock before each record (sync/worker.cpp, RenewIfDue), not while one
-// record is retried. Disabled until the engine renews it while it waits (src/sync is another
-// engineer's); run with --gtest_also_run_disabled_tests.
-TEST_P(BahmniE2eTest, DISABLED_ARecordRetriedForLongerThanTheLeaseStillCommitsItsPage) {
+// 2 minutes) could not commit its page ("the Subject flow lock expired and was taken over",
+// though nothing took it over). The engine now renews the lock as it waits between retries.
+TEST_P(BahmniE2eTest, ARecordRetriedForLongerThanTheLeaseStillCommitsItsPage) {
   lease_seconds_ = 2;
   ASSERT_NO_FATAL_FAILURE(Start({.subjects = 2}));
   // OpenMRS answers the next four requests 503: the engine waits at least 3.75 s (0.25-0.5,
