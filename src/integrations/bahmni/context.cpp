@@ -88,7 +88,38 @@ Result<std::optional<Context::SubjectPatient>> Context::PatientToFind(
   return Fail(patient.error());
 }
 
+Result<std::vector<std::string>> Context::SubjectsWithId(const std::string& avni_identifier) {
+  avniapi::ListQuery query;
+  query.size = 2;
+  query.filters = {
+      {"subjectType", contract.constants.avni_subject_type},
+      {"concepts", nlohmann::json{{contract.rows.identifier_concept, avni_identifier}}.dump()}};
+  auto subjects = avni->List(avniapi::Resource::kSubject, query);
+  if (!subjects) return Fail(subjects.error());
+  std::vector<std::string> live;
+  for (const auto& s : subjects->records) {
+    if (!s.voided) live.push_back(s.id);
+  }
+  return live;
+}
+
 Result<std::string> Context::RegistrationVisit(const SubjectPatient& subject) {
+  std::shared_ptr<VisitSlot> slot;
+  {
+    std::lock_guard lock(mutex_);
+    auto& found = visits_[subject.subject_uuid];
+    if (!found) found = std::make_shared<VisitSlot>();
+    slot = found;
+  }
+  std::lock_guard lock(slot->mutex);
+  if (!slot->uuid.empty()) return slot->uuid;
+  auto made = FindOrCreateRegistrationVisit(subject);
+  if (!made) return Fail(made.error());
+  slot->uuid = *made;
+  return slot->uuid;
+}
+
+Result<std::string> Context::FindOrCreateRegistrationVisit(const SubjectPatient& subject) {
   const Constants& k = contract.constants;
   auto existing = VisitOf(subject.patient_uuid, subject.subject_uuid);
   if (!existing) return Fail(existing.error());
