@@ -1,9 +1,15 @@
 #include "integrations/bahmni/bahmni.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "avni/source.hpp"
 #include "integrations/bahmni/avni_to_bahmni.hpp"
 #include "integrations/bahmni/bahmni_to_avni.hpp"
 #include "integrations/bahmni/context.hpp"
+#include "integrations/bahmni/encounter_feed.hpp"
 #include "openmrs/config.hpp"
 #include "openmrs/feed_source.hpp"
 
@@ -29,7 +35,10 @@ struct BahmniFlows final : sync::FlowSet {
         program_encounter_sink(*context, /*program=*/true),
         patients(*context->openmrs, openmrs::FeedKind::kPatient),
         patient_transform(*context),
-        registration_sink(*context) {
+        registration_sink(*context),
+        bahmni_encounters(*context->openmrs, openmrs::FeedKind::kEncounter, "Encounter"),
+        bahmni_encounter_transform(*context),
+        avni_encounter_sink(*context) {
     flows.push_back(
         sync::Flow{std::string(kSubjectFlow), &subjects, &subject_transform, &patient_sink, {}});
     flows.push_back(sync::Flow{std::string(kEncounterFlow),
@@ -49,6 +58,11 @@ struct BahmniFlows final : sync::FlowSet {
                                {std::string(kEnrolmentFlow)}});
     flows.push_back(sync::Flow{
         std::string(kPatientFlow), &patients, &patient_transform, &registration_sink, {}});
+    flows.push_back(sync::Flow{std::string(kBahmniEncounterFlow),
+                               &bahmni_encounters,
+                               &bahmni_encounter_transform,
+                               &avni_encounter_sink,
+                               {std::string(kPatientFlow)}});
   }
 
   std::unique_ptr<Context> context;
@@ -67,7 +81,36 @@ struct BahmniFlows final : sync::FlowSet {
   openmrs::FeedSource patients;
   PatientTransform patient_transform;
   AvniRegistrationSink registration_sink;
+  openmrs::FeedSource bahmni_encounters;
+  EncounterFeedTransform bahmni_encounter_transform;
+  AvniEncounterSink avni_encounter_sink;
 };
+
+// The flows `bahmni_flows` names (all when it is not set), in their order. A flow whose
+// dependency is not run keeps only the dependencies that are (its records wait, parked, for a
+// parent another deployment writes). kInvalidArgument naming an unknown flow.
+Status SelectFlows(const TenantConfig& config, std::vector<sync::Flow>& flows) {
+  const std::vector<std::string> wanted = config.List("bahmni_flows");
+  if (wanted.empty()) return {};
+  std::vector<std::string> known;
+  for (const auto& f : flows) known.push_back(f.entity_type);
+  for (const auto& name : wanted) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      return Fail(Error::InvalidArgument(
+          "bahmni_flows", fmt::format("bahmni_flows names '{}', which is not a flow: give a comma-"
+                                      "separated list of {}",
+                                      name, fmt::join(known, ", "))));
+    }
+  }
+  const auto chosen = [&wanted](const std::string& name) {
+    return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
+  };
+  std::erase_if(flows, [&](const sync::Flow& f) { return !chosen(f.entity_type); });
+  for (auto& f : flows) {
+    std::erase_if(f.depends_on, [&](const std::string& d) { return !chosen(d); });
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -82,8 +125,11 @@ Result<std::unique_ptr<sync::FlowSet>> MakeFlows(const Services& services, const
       std::move(*contract), run.mappings,
       std::make_unique<avniapi::Client>(std::move(*avni_config), services.clock, services.http),
       std::make_unique<openmrs::Client>(std::move(*openmrs_config), services.http), services.clock);
-  return std::unique_ptr<sync::FlowSet>(
-      std::make_unique<BahmniFlows>(std::move(context), services.clock));
+  auto flows = std::make_unique<BahmniFlows>(std::move(context), services.clock);
+  if (auto selected = SelectFlows(run.config, flows->flows); !selected) {
+    return Fail(selected.error());
+  }
+  return std::unique_ptr<sync::FlowSet>(std::move(flows));
 }
 
 }  // namespace avni::integrations::bahmni

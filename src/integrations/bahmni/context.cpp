@@ -88,8 +88,49 @@ Result<std::optional<Context::SubjectPatient>> Context::PatientToFind(
   return Fail(patient.error());
 }
 
-Result<std::vector<std::string>> Context::SubjectsWithId(const std::string& avni_identifier) {
+avniapi::ListQuery Context::LookupQuery() const {
   avniapi::ListQuery query;
+  query.now = clock.Now() + std::chrono::hours(24);
+  return query;
+}
+
+Result<std::string> Context::SubjectOfPatient(const std::string& patient_uuid) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = subjects_.find(patient_uuid); it != subjects_.end()) return it->second;
+  }
+  avniapi::ListQuery query = LookupQuery();
+  query.size = 10;
+  query.filters = {
+      {"encounterType", contract.constants.avni_patient_encounter_type},
+      {"concepts", nlohmann::json{{contract.rows.bahmni_uuid_concept, patient_uuid}}.dump()}};
+  auto found = avni->List(avniapi::Resource::kEncounter, query);
+  if (!found) return Fail(found.error());
+  std::string subject;
+  for (const auto& r : found->records) {
+    if (r.voided) continue;
+    const auto doc = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_object() && doc.value("Subject ID", nlohmann::json()).is_string()) {
+      subject = doc["Subject ID"].get<std::string>();
+      break;
+    }
+  }
+  if (subject.empty()) {
+    return Fail(Error::InvalidArgument(
+        "patient",
+        fmt::format("NoPatientRegistration: Avni has no '{}' encounter whose '{}' is patient {}; "
+                    "it is written when the patient syncs (flow Patient), and this record is "
+                    "delivered after that",
+                    contract.constants.avni_patient_encounter_type,
+                    contract.rows.bahmni_uuid_concept, patient_uuid)));
+  }
+  std::lock_guard lock(mutex_);
+  subjects_[patient_uuid] = subject;
+  return subject;
+}
+
+Result<std::vector<std::string>> Context::SubjectsWithId(const std::string& avni_identifier) {
+  avniapi::ListQuery query = LookupQuery();
   query.size = 2;
   query.filters = {
       {"subjectType", contract.constants.avni_subject_type},

@@ -59,6 +59,16 @@ struct Context {
   // at most two, enough to tell none, one and several apart.
   Result<std::vector<std::string>> SubjectsWithId(const std::string& avni_identifier);
 
+  // The Avni subject a Bahmni patient was written to: the subject of its live registration
+  // encounter (AvniPatientRegistrationEncounterType) whose BahmniUUID obs is `patient_uuid`,
+  // cached for the run. "NoPatientRegistration" (a data error naming the patient) until the
+  // Patient flow has written it.
+  Result<std::string> SubjectOfPatient(const std::string& patient_uuid);
+
+  // A search of Avni (by concepts, identifier, parent), not a read of changes: its window
+  // reaches past now, so that a record written moments ago is found.
+  avniapi::ListQuery LookupQuery() const;
+
   // The subject's registration visit (IntegrationBahmniVisitType at IntegrationBahmniLocation,
   // its Avni UUID attribute the subject's uuid), made when missing: general encounters go in it
   // (the Java service failed when it was missing). Its uuid, cached for the run.
@@ -92,6 +102,9 @@ struct Context {
   std::mutex mutex_;
   // Subject uuid -> patient uuid, as found in this run. Guarded by mutex_.
   std::unordered_map<std::string, SubjectPatient> patients_;
+  // Patient uuid -> the Avni subject of its registration, as found in this run. Guarded by
+  // mutex_.
+  std::unordered_map<std::string, std::string> subjects_;
   // Subject uuid -> its visit slot; slots are never removed during the run (a shared_ptr so
   // that a slot outlives the map's lock). Guarded by mutex_.
   std::unordered_map<std::string, std::shared_ptr<VisitSlot>> visits_;
