@@ -51,6 +51,19 @@ class BahmniEncounterFeedTest : public BahmniFlowsTest {
     return BahmniWrite("encounters", body);
   }
 
+  // An OPD (outpatient) visit of the patient, as Bahmni opens it at a clinic.
+  std::string OpdVisit(const std::string& patient) {
+    httplib::Client c("127.0.0.1", openmrs_port_);
+    c.set_basic_auth("superman", "Admin123");
+    const json body = {{"patient", patient},
+                       {"visitType", Meta().UuidOf("visittype", "OPD")},
+                       {"location", Meta().UuidOf("location", openmrssim::kLocation)},
+                       {"startDatetime", "2024-05-20T08:00:00.000+0000"}};
+    auto res = c.Post("/openmrs/ws/rest/v1/visit", body.dump(), "application/json");
+    EXPECT_TRUE(res && res->status == 201) << (res ? res->body : "no answer");
+    return res && res->status == 201 ? json::parse(res->body).value("uuid", "") : "";
+  }
+
   // Avni's encounters of `type` (voided ones too).
   std::vector<json> AvniOfType(const std::string& type) {
     std::vector<json> out;
@@ -251,6 +264,59 @@ TEST_P(BahmniEncounterFeedTest, EncountersWrittenFromAvniAreSkipped) {
   EXPECT_EQ(run.counts.failed, 0) << Column("SELECT message FROM error_record_log");
   EXPECT_EQ(run.counts.written, 0);
   EXPECT_TRUE(AvniOfType("Bahmni Vitals").empty());
+}
+
+// In an outpatient visit, a lab encounter becomes one Avni encounter of all its results, and a
+// consultation's drug orders one "Drug Orders" encounter holding them as text beside its form's
+// encounter.
+TEST_P(BahmniEncounterFeedTest, LabResultsAndDrugOrdersOfAnOutpatientVisitArrive) {
+  ASSERT_EQ(RunJob("main").status, RunStatus::kSucceeded);
+  const std::string patient = PatientOf(0);
+  const std::string visit = OpdVisit(patient);
+  ASSERT_FALSE(visit.empty());
+  const json base = {{"patient", patient},
+                     {"location", Meta().UuidOf("location", openmrssim::kLocation)},
+                     {"visit", visit},
+                     {"encounterDatetime", "2024-05-20T09:30:00.000+0000"}};
+  json lab = base;
+  lab["encounterType"] = Meta().UuidOf("encountertype", openmrssim::kLabEncounterType);
+  lab["obs"] = json::array({{{"concept", Concept("Haemoglobin")}, {"value", 11.2}}});
+  const std::string lab_uuid = BahmniWrite("encounters", lab);
+  json consultation = base;
+  consultation["encounterType"] =
+      Meta().UuidOf("encountertype", openmrssim::kConsultationEncounterType);
+  consultation["obs"] = json::array(
+      {{{"concept", Concept("Vitals")},
+        {"groupMembers", json::array({{{"concept", Concept("Weight")}, {"value", 58.0}}})}}});
+  consultation["drugOrders"] = {{{"drug", "Paracetamol 500 mg"},
+                                 {"dose", 1},
+                                 {"doseUnits", "Tablet(s)"},
+                                 {"duration", 3},
+                                 {"durationUnits", "Day(s)"}},
+                                {{"drug", "Amoxicillin 250 mg"},
+                                 {"dose", 2},
+                                 {"doseUnits", "Tablet(s)"},
+                                 {"duration", 5},
+                                 {"durationUnits", "Day(s)"}}};
+  const std::string consultation_uuid = BahmniWrite("encounters", consultation);
+
+  avni::Run run = RunJob("main");
+  ASSERT_EQ(run.status, RunStatus::kSucceeded) << run.message;
+  EXPECT_EQ(run.counts.failed, 0) << Column("SELECT message FROM error_record_log");
+  const auto labs = AvniOfType("Lab Results");
+  ASSERT_EQ(labs.size(), 1u);
+  EXPECT_EQ(labs[0]["External ID"], lab_uuid);
+  EXPECT_EQ(labs[0]["observations"]["Haemoglobin"], 11.2);
+  EXPECT_EQ(labs[0]["observations"]["Bahmni Entity UUID"], lab_uuid);
+  const auto drugs = AvniOfType("Drug Orders");
+  ASSERT_EQ(drugs.size(), 1u);
+  EXPECT_EQ(drugs[0]["observations"]["Prescribed drugs"],
+            "Paracetamol 500 mg: 1.0 Tablet(s) for 3 Day(s)\n"
+            "Amoxicillin 250 mg: 2.0 Tablet(s) for 5 Day(s)");
+  EXPECT_EQ(drugs[0]["observations"]["Bahmni Entity UUID"], consultation_uuid);
+  const auto vitals = AvniOfType("Bahmni Vitals");
+  ASSERT_EQ(vitals.size(), 1u);
+  EXPECT_EQ(vitals[0]["observations"]["Weight"], 58.0);
 }
 
 // An unknown name in bahmni_flows fails the run naming the setting and the flows there are.
