@@ -319,6 +319,51 @@ TEST_P(BahmniEncounterFeedTest, LabResultsAndDrugOrdersOfAnOutpatientVisitArrive
   EXPECT_EQ(vitals[0]["observations"]["Weight"], 58.0);
 }
 
+// A form with a ProgramEncounter / EncounterType row becomes a program encounter in the
+// subject's enrolment of the program its BahmniForm_CommunityProgram row names.
+TEST_P(BahmniEncounterFeedTest, AProgramFormBecomesAProgramEncounterInTheSubjectsEnrolment) {
+  ASSERT_EQ(RunJob("main").status, RunStatus::kSucceeded);
+  const std::string form = Concept("Avni Monthly Visit Form");
+  auto imported = mapping::ImportMappingsCsv(
+      *store_, tenant_,
+      "group,type,avni_value,int_system_value,data_type_hint,about\n"
+      "ProgramEncounter,EncounterType,Monthly Visit," +
+          form +
+          ",NA,\n"
+          "ProgramEnrolment,BahmniForm_CommunityProgram,Maternal Health," +
+          form + ",NA,\n",
+      {false, "test"});
+  ASSERT_TRUE(imported && imported->ok());
+  const json subject = AvniEntities("subjects").at(0);
+  std::string enrolment;
+  for (const auto& e : AvniEntities("programEnrolments")) {
+    if (e["Subject ID"] == subject["ID"]) enrolment = e["ID"];
+  }
+  ASSERT_FALSE(enrolment.empty());
+  const std::string encounter = BahmniWrite(
+      "encounters",
+      {{"patient", PatientOf(0)},
+       {"encounterType", Meta().UuidOf("encountertype", openmrssim::kConsultationEncounterType)},
+       {"location", Meta().UuidOf("location", openmrssim::kLocation)},
+       {"encounterDatetime", "2024-05-30T09:30:00.000+0000"},
+       {"obs", json::array({{{"concept", form},
+                             {"groupMembers", json::array({{{"concept", Concept("Concept 2")},
+                                                            {"value", "from the clinic"}}})}}})}});
+  avni::Run run = RunJob("main");
+  ASSERT_EQ(run.status, RunStatus::kSucceeded) << run.message;
+  EXPECT_EQ(run.counts.failed, 0) << Column("SELECT message FROM error_record_log");
+  int found = 0;
+  for (const auto& pe : AvniEntities("programEncounters")) {
+    if (pe.value("External ID", json()) != encounter + ":" + form) continue;
+    ++found;
+    EXPECT_EQ(pe["Enrolment ID"], enrolment);
+    EXPECT_EQ(pe["Encounter type"], "Monthly Visit");
+    EXPECT_EQ(pe["observations"]["Concept 2"], "from the clinic");
+    EXPECT_EQ(pe["observations"]["Bahmni Entity UUID"], encounter);
+  }
+  EXPECT_EQ(found, 1);
+}
+
 // An unknown name in bahmni_flows fails the run naming the setting and the flows there are.
 TEST_P(BahmniEncounterFeedTest, AnUnknownFlowInBahmniFlowsFailsTheRunNamingIt) {
   ASSERT_TRUE(store_->Transact([&](store::Tx& tx) -> Status {
