@@ -83,6 +83,12 @@ void Simulator::Generate(std::int64_t patients, int encounters_per_patient, std:
   GenerateData(options_, metadata_, services_);
 }
 
+void Simulator::PublishOtherEncounterEvent(std::string title, std::string contents) {
+  const Timestamp now = Now();
+  std::lock_guard lock(data_mutex_);
+  services_.PublishOtherEncounterEvent(std::move(title), std::move(contents), now);
+}
+
 void Simulator::SetNow(Timestamp now) {
   std::lock_guard lock(mutex_);
   fixed_now_ = now;
