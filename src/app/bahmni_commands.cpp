@@ -57,6 +57,11 @@ std::vector<Named> UuidsToCheck(const bahmni::Contract& c, const mapping::Tenant
       {bahmni::rows::kGeneralEncounter, "CommunityEncounter_BahmniForm", T::kConcept},
       {bahmni::rows::kGeneralEncounter, "EncounterType", T::kConcept},
       {bahmni::rows::kGeneralEncounter, "LabEncounterType", T::kEncounterType},
+      // What the encounter feed reads: program forms, the program a form belongs to, and lab
+      // encounter types kept under the program group.
+      {bahmni::rows::kProgramEncounter, "EncounterType", T::kConcept},
+      {bahmni::rows::kProgramEnrolment, "BahmniForm_CommunityProgram", T::kConcept},
+      {bahmni::rows::kProgramEncounter, "LabEncounterType", T::kEncounterType},
       {bahmni::rows::kPatientSubject, "PersonAttributeConcept", T::kPersonAttributeType},
       {bahmni::rows::kObservation, bahmni::rows::kConcept, T::kConcept},
   };

@@ -24,6 +24,11 @@ using nlohmann::json;
 
 constexpr int kSubjects = 300;
 constexpr const char* kUnmappedAnswer = "O+";
+// Subjects Bahmni registered too (GAN + their Registration Number), each with an OPD visit of
+// consultations (a Vitals form, a drug order), a lab result: the encounter feed brings these to
+// Avni.
+constexpr int kBahmniPatients = 20;
+constexpr int kBahmniEncountersPerPatient = 4;
 
 // The example's rows without the answer left for the newcomer to map.
 std::string DemoMappings(const openmrssim::Metadata& metadata) {
@@ -57,6 +62,10 @@ Result<std::unique_ptr<Demo>> StartDemo(store::Store& store) {
   demo->avni = std::make_unique<sim::Simulator>(avni_options);
   demo->avni_port = demo->avni->Start();
   openmrssim::SimOptions openmrs_options;
+  for (int i = 1; i <= kBahmniPatients; ++i) {
+    openmrs_options.identifiers.push_back(fmt::format("GAN{}", 100000 + i));
+  }
+  openmrs_options.encounters_per_patient = kBahmniEncountersPerPatient;
   demo->openmrs = std::make_unique<openmrssim::Simulator>(openmrs_options);
   demo->openmrs_port = demo->openmrs->Start();
   if (demo->avni_port <= 0 || demo->openmrs_port <= 0) {

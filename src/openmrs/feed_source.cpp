@@ -9,8 +9,8 @@
 
 namespace avni::openmrs {
 
-FeedSource::FeedSource(Client& client, FeedKind kind)
-    : client_(client), kind_(kind), reader_(client, kind) {}
+FeedSource::FeedSource(Client& client, FeedKind kind, std::string title)
+    : client_(client), kind_(kind), title_(std::move(title)), reader_(client, kind) {}
 
 Result<std::optional<std::string>> FeedSource::Entity(std::string_view uuid) {
   auto answer =
@@ -42,7 +42,9 @@ Result<sync::Page> FeedSource::Read(const sync::Cursor& after, int limit) {
     record.id = EntityUuid(entry.content);
     record.version = entry.id;
     record.position.marker = EncodeMarker(entry.position);
-    if (record.id.empty()) {
+    if (!title_.empty() && entry.title != title_) {
+      record.id = entry.id;  // not read: another kind of event on this feed
+    } else if (record.id.empty()) {
       spdlog::warn("OpenMRS {} feed: entry {} names no entity; skipped", FeedName(kind_), entry.id);
       record.id = entry.id;
     } else {

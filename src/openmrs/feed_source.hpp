@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "openmrs/client.hpp"
@@ -17,11 +18,13 @@ namespace avni::openmrs {
 //             did); EMPTY when the entity no longer exists (404): the transform skips such a
 //             record, and a warning is logged, so a purged entity never stops the feed
 //   position  the feed position after the entry, as the cursor's `marker` (EncodeMarker)
+// With `title` set, an entry of another title is not read: it becomes a record whose id is the
+// entry's id and whose body is EMPTY (skipped like a purged entity, so the cursor moves past it).
 // The engine cannot compare markers, so the source itself never returns an entry at or before
 // `after`. Errors: the client's; kFailedPrecondition for a cursor that holds no feed position.
 class FeedSource final : public sync::Source {
  public:
-  FeedSource(Client& client, FeedKind kind);
+  FeedSource(Client& client, FeedKind kind, std::string title = "");
 
   Result<sync::Page> Read(const sync::Cursor& after, int limit) override;
   Result<std::optional<sync::SourceRecord>> Fetch(std::string_view id) override;
@@ -32,6 +35,7 @@ class FeedSource final : public sync::Source {
 
   Client& client_;
   FeedKind kind_;
+  std::string title_;  // empty: every entry
   FeedReader reader_;
 };
 

@@ -52,11 +52,11 @@ constexpr const char* kAtomType = "application/atom+xml";
 
 }  // namespace
 
-void FeedLog::Append(std::string uuid, Timestamp when, std::string contents) {
+void FeedLog::Append(std::string uuid, Timestamp when, std::string contents, std::string title) {
   FeedEvent event;
   event.id = static_cast<std::int64_t>(events_.size()) + 1;
   event.uuid = std::move(uuid);
-  event.title = title_;
+  event.title = title.empty() ? title_ : std::move(title);
   event.timestamp = when;
   event.contents = std::move(contents);
   event.category = category_;

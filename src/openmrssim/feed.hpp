@@ -28,7 +28,9 @@ class FeedLog {
   FeedLog(std::string title, std::string category)
       : title_(std::move(title)), category_(std::move(category)) {}
 
-  void Append(std::string uuid, Timestamp when, std::string contents);
+  // An event of this log's title, or of `title` when given (another kind of event published on
+  // the same feed).
+  void Append(std::string uuid, Timestamp when, std::string contents, std::string title = "");
   void Clear() { events_.clear(); }
   std::size_t Size() const { return events_.size(); }
   const std::vector<FeedEvent>& Events() const { return events_; }

@@ -39,7 +39,11 @@ void GenerateData(const SimOptions& options, const Metadata& metadata, Services&
   const std::string lab = metadata.UuidOf("encountertype", kLabEncounterType);
   const ConceptDef* blood_group = metadata.ConceptByName("Blood group");
   const ConceptDef* symptoms = metadata.ConceptByName("Symptoms");
-  for (std::int64_t i = 0; i < options.patients; ++i) {
+  const auto named = static_cast<std::int64_t>(options.identifiers.size());
+  for (std::int64_t i = 0; i < named + options.patients; ++i) {
+    const std::string identifier = i < named ? options.identifiers[static_cast<std::size_t>(i)]
+                                             : fmt::format("{}{}", options.identifier_prefix,
+                                                           options.first_identifier + (i - named));
     const Timestamp registered = FromEpochMillis(kGenerationEpochMillis + i * 60'000);
     const auto born = std::chrono::floor<std::chrono::days>(registered) -
                       std::chrono::days(365 * 18 + Below(rng, 365 * 60));
@@ -54,8 +58,7 @@ void GenerateData(const SimOptions& options, const Metadata& metadata, Services&
            json::array(
                {{{"attributeType", metadata.UuidOf("personattributetype", kPhoneAttributeType)},
                  {"value", fmt::format("98{:08d}", Below(rng, 100'000'000))}}})}}},
-        {"identifiers", json::array({{{"identifier", fmt::format("{}{}", options.identifier_prefix,
-                                                                 options.first_identifier + i)},
+        {"identifiers", json::array({{{"identifier", identifier},
                                       {"identifierType",
                                        metadata.UuidOf("patientidentifiertype", kIdentifierType)},
                                       {"location", location},

@@ -70,6 +70,11 @@ class Services {
   bool PurgePatient(const std::string& uuid);
   bool PurgeEncounter(const std::string& uuid);
 
+  // An encounter feed event of another title (e.g. a bed assignment) pointing at `contents`.
+  void PublishOtherEncounterEvent(std::string title, std::string contents, Timestamp now) {
+    encounter_feed_.Append(uuids_.Next(), now, std::move(contents), std::move(title));
+  }
+
   // A drug order on an encounter (Bahmni's order entry; generated data and /_sim).
   bool AddDrugOrder(const std::string& encounter, DrugOrder order);
 

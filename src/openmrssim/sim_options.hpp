@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace avni::openmrssim {
 
@@ -14,6 +15,9 @@ struct SimOptions {
   int text_concepts = 20;          // "Concept 1..n", as many as the Avni simulator may send
   std::string identifier_prefix = "GAN";
   std::int64_t first_identifier = 200001;
+  // When set, the generated patients hold these identifiers (one patient each, after which
+  // `patients` more are numbered as above): Bahmni's registrations of people Avni holds too.
+  std::vector<std::string> identifiers;
   // Entries per Atom feed page (atomfeed's chunking_history; the module's default is 5).
   std::int64_t feed_page_size = 5;
   // Tomcat's session timeout (OpenMRS's web.xml: 30 minutes).

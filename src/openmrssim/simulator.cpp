@@ -106,6 +106,12 @@ void Simulator::Generate(std::int64_t patients, int encounters_per_patient, std:
   GenerateData(options_, metadata_, services_);
 }
 
+void Simulator::PublishOtherEncounterEvent(std::string title, std::string contents) {
+  const Timestamp now = Now();
+  std::lock_guard lock(data_mutex_);
+  services_.PublishOtherEncounterEvent(std::move(title), std::move(contents), now);
+}
+
 void Simulator::SetNow(Timestamp now) {
   std::lock_guard lock(mutex_);
   fixed_now_ = now;
@@ -339,12 +345,38 @@ void Simulator::RouteControl() {
   });
   // Writes as Bahmni makes them (its UI, the Java service): the body of a REST create, with an
   // optional "uuid" for the new entity; an existing encounter uuid updates it. Always publishes.
-  const auto direct = [this](const httplib::Request& req, httplib::Response& res, bool patient) {
-    const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  // An encounter may carry "drugOrders" ([{"drug", "dose", "doseUnits", "duration",
+  // "durationUnits"}]), written with it as Bahmni's order entry does.
+  const auto direct = [this, bad_request](const httplib::Request& req, httplib::Response& res,
+                                          bool patient) {
+    json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    std::vector<DrugOrder> orders;
+    if (!patient && body.is_object() && body.contains("drugOrders")) {
+      const json list = body["drugOrders"];
+      body.erase("drugOrders");
+      for (const json& o : list.is_array() ? list : json::array()) {
+        if (!o.is_object() || !o.value("drug", json()).is_string() ||
+            !o.value("dose", json()).is_number() || !o.value("duration", json()).is_number()) {
+          return bad_request(res, "drugOrders",
+                             "each is {drug, dose, doseUnits, duration, durationUnits}");
+        }
+        DrugOrder order;
+        order.drug = o["drug"];
+        order.dose = o["dose"];
+        order.dose_units = o.value("doseUnits", "Tablet(s)");
+        order.duration = o["duration"];
+        order.duration_units = o.value("durationUnits", "Day(s)");
+        orders.push_back(std::move(order));
+      }
+    }
     std::lock_guard lock(data_mutex_);
     auto written = patient ? services_.CreatePatient(body, Now(), Writer::kBahmni)
                            : services_.CreateEncounter(body, Now(), Writer::kBahmni);
     if (!written) return SendError(res, written.error());
+    for (DrugOrder& order : orders) {
+      order.scheduled = Now();
+      services_.AddDrugOrder(*written, std::move(order));
+    }
     res.status = 201;
     res.set_content(json{{"uuid", *written}}.dump(), "application/json");
   };

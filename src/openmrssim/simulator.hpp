@@ -58,6 +58,10 @@ class Simulator {
   void SetNow(Timestamp now);
   Timestamp Now() const;
 
+  // Publishes an encounter feed entry of another `title` (Bahmni publishes more than
+  // "Encounter" events there) whose content is `contents`.
+  void PublishOtherEncounterEvent(std::string title, std::string contents);
+
   // Every session expires now: the next request with its cookie gets 401 "Session timed out".
   void ExpireSessions();
 

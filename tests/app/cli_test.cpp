@@ -136,13 +136,21 @@ TEST_P(CliTest, ServeDemoSyncsTheDemoTenantAtOnceAndParksTheUnmappedAnswer) {
     EXPECT_EQ(
         db_->QueryColumn("SELECT COUNT(*) FROM error_records WHERE entity_type = 'Subject'").at(0),
         "3");
-    const auto messages = db_->QueryColumn("SELECT message FROM error_record_log");
+    const auto messages = db_->QueryColumn(
+        "SELECT l.message FROM error_record_log l JOIN error_records r ON r.id = "
+        "l.error_record_id WHERE r.entity_type = 'Subject'");
     ASSERT_FALSE(messages.empty());
     for (const auto& m : messages) {
       EXPECT_NE(m.find("no mapping for answer \"O+\" of question \"Blood group\""),
                 std::string::npos)
           << m;
     }
+    // The encounters Bahmni recorded for the patients it registered too reached Avni through
+    // the encounter feed (those answering "O+" wait, parked, for the same mapping).
+    EXPECT_NE(
+        db_->QueryColumn("SELECT COUNT(*) FROM entity_links WHERE entity_type = 'BahmniEncounter'")
+            .at(0),
+        "0");
     EXPECT_EQ(process.Stop(SIGTERM, 30s), 0) << process.Stderr();
   }
   EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM tenants").at(0), "1");
@@ -342,6 +350,21 @@ TEST_P(CliTest, BahmniCheckNamesWhatIsMissingAndLooksUpEveryUuid) {
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   EXPECT_NE(ok.out.find("login    ok   signed in as superman"), std::string::npos) << ok.out;
   EXPECT_NE(ok.out.find("uuids the settings name are in OpenMRS"), std::string::npos) << ok.out;
+
+  // A form the encounter feed reads into a program encounter, which OpenMRS does not have, is
+  // named with its row.
+  ASSERT_EQ(
+      Cli({"mappings", "import", "--tenant", "JSS", "-"},
+          "group,type,avni_value,int_system_value,data_type_hint,about\n"
+          "ProgramEncounter,EncounterType,ANC Visit,0e0e0e0e-0000-4000-8000-000000000000,NA,\n")
+          .exit_code,
+      0);
+  auto no_form = Cli({"bahmni", "check", "--tenant", "JSS", "--allow-private-targets"});
+  EXPECT_EQ(no_form.exit_code, 2) << no_form.out << no_form.err;
+  EXPECT_NE(no_form.out.find("ProgramEncounter / EncounterType 'ANC Visit': OpenMRS has no "
+                             "concept 0e0e0e0e-0000-4000-8000-000000000000"),
+            std::string::npos)
+      << no_form.out;
 
   // A location OpenMRS does not have is named with the key that names it.
   SetConfig("JSS", "IntegrationBahmniLocation", "0f0f0f0f-0000-4000-8000-000000000000", false);

@@ -10,6 +10,7 @@
 
 #include "integrations/bahmni/contract.hpp"
 #include "integrations/bahmni/to_openmrs.hpp"
+#include "openmrs/model.hpp"
 
 namespace avni::integrations::bahmni {
 namespace {
@@ -256,9 +257,11 @@ TEST_F(SubjectReadTest, MappedObsAreOpenmrsMembersWithExplicitZones) {
   EXPECT_EQ(update["groupMembers"].size(), 1u);  // no Event Date on update
 }
 
-TEST(BahmniTimeTest, RestTimesAreUtcWithTheZoneWritten) {
-  EXPECT_EQ(RestDate("2024-01-31"), "2024-01-31T00:00:00.000+0000");
-  EXPECT_EQ(RestDateTime(*ParseIso8601("2024-01-31T23:59:58.123+05:30")),
+// The flows write every OpenMRS time through the client's one format.
+TEST(BahmniTimeTest, OpenmrsTimesAreUtcWithTheZoneWritten) {
+  EXPECT_EQ(openmrs::FormatOpenmrsTime(*openmrs::ParseOpenmrsTime("2024-01-31")),
+            "2024-01-31T00:00:00.000+0000");
+  EXPECT_EQ(openmrs::FormatOpenmrsTime(*ParseIso8601("2024-01-31T23:59:58.123+05:30")),
             "2024-01-31T18:29:58.123+0000");
 }
 

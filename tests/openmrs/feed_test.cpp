@@ -170,6 +170,32 @@ TEST_F(OpenmrsFeedTest, EncounterEntriesAreReadThroughRestNotBahmnicore) {
   EXPECT_TRUE(body.contains("obs"));
 }
 
+// Bahmni publishes more than "Encounter" events on the encounter feed: a source reading one
+// title makes another title's entry a record without a body (skipped), naming the entry, and
+// never reads what it points at.
+TEST_F(OpenmrsFeedTest, EntriesOfAnotherTitleAreRecordsWithoutBodyWhenATitleIsGiven) {
+  Client& client = MakeClient();
+  auto patient = client.CreatePatient(APatient("GAN300002"));
+  ASSERT_TRUE(patient);
+  sim_->PublishOtherEncounterEvent("Bed-Assignment",
+                                   "/openmrs/ws/rest/v1/encounter/" + patient->uuid + "?v=full");
+  auto encounter = client.CreateEncounter(AnEncounter(patient->uuid, "avni-2"));
+  ASSERT_TRUE(encounter);
+  FeedSource source(client, FeedKind::kEncounter, "Encounter");
+  auto page = source.Read(sync::Cursor{}, 10);
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->records.size(), 2u);
+  EXPECT_TRUE(page->records[0].id.starts_with("tag:atomfeed.ict4h.org:")) << page->records[0].id;
+  EXPECT_TRUE(page->records[0].body.empty());
+  EXPECT_EQ(page->records[1].id, *encounter);
+  EXPECT_FALSE(page->records[1].body.empty());
+  // Without a title every entry is read.
+  FeedSource all(client, FeedKind::kEncounter);
+  auto every = all.Read(sync::Cursor{}, 10);
+  ASSERT_TRUE(every);
+  EXPECT_EQ(every->records[0].id, patient->uuid);
+}
+
 TEST_F(OpenmrsFeedTest, RecordByRecordWhileTheFeedGrowsNothingIsLostOrRepeated) {
   Client& client = MakeClient();
   sim_->Generate(150, 0, 7);

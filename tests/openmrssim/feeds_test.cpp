@@ -181,5 +181,24 @@ TEST_F(OpenmrsSimFeedsTest, PageSizeIsConfigurable) {
   other.Stop();
 }
 
+// Patients Bahmni registered under identifiers Avni holds too (the demo's): each named one is
+// generated first, with its OPD visit's encounters on the encounter feed, then the numbered ones.
+TEST_F(OpenmrsSimFeedsTest, GeneratedPatientsCanHoldGivenIdentifiersWithTheirEncounters) {
+  SimOptions options;
+  options.identifiers = {"GAN100001", "GAN100002"};
+  options.patients = 1;
+  options.encounters_per_patient = 4;
+  Simulator other(options);
+  const json counts = other.CreationCounts();
+  EXPECT_EQ(counts["identifiers"], json({{"GAN100001", 1}, {"GAN100002", 1}, {"GAN200001", 1}}));
+  const int port = other.Start();
+  ASSERT_GT(port, 0);
+  httplib::Client client("127.0.0.1", port);
+  auto res = client.Get("/_sim/stats");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(json::parse(res->body).at("feeds").at("encounter"), 3 * 4);
+  other.Stop();
+}
+
 }  // namespace
 }  // namespace avni::openmrssim

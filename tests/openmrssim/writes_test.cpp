@@ -287,5 +287,37 @@ TEST_F(OpenmrsSimWritesTest, BahmniWritesThroughSimCanNameTheUuidAndPurgesLeave4
   EXPECT_EQ(Get("/patient/11111111-2222-4333-8444-555555555555")->status, 404);
 }
 
+// Drug orders as Bahmni's order entry writes them, with their encounter: its v=full lists them
+// as webservices.rest does (drug, dose and duration with their units); a malformed one is
+// refused naming the field, and nothing is written.
+TEST_F(OpenmrsSimWritesTest, BahmniEncountersCarryTheirDrugOrders) {
+  const std::string patient = CreatePatient("GAN300010");
+  json encounter = NewEncounter(patient, Members("avni-drugs"));
+  encounter["drugOrders"] = {{{"drug", "Paracetamol 500 mg"},
+                              {"dose", 1},
+                              {"doseUnits", "Tablet(s)"},
+                              {"duration", 3},
+                              {"durationUnits", "Day(s)"}}};
+  auto res = client_->Post("/_sim/encounters", encounter.dump(), "application/json");
+  ASSERT_EQ(res->status, 201) << res->body;
+  const std::string uuid = json::parse(res->body).at("uuid");
+  const json read = Json(Get("/encounter/" + uuid, {{"v", "full"}}));
+  ASSERT_EQ(read.at("orders").size(), 1u);
+  const json& order = read["orders"][0];
+  EXPECT_EQ(order.at("type"), "drugorder");
+  EXPECT_EQ(order.at("drug").at("display"), "Paracetamol 500 mg");
+  EXPECT_EQ(order.at("dose"), 1.0);
+  EXPECT_EQ(order.at("doseUnits").at("display"), "Tablet(s)");
+  EXPECT_EQ(order.at("duration"), 3);
+  EXPECT_EQ(order.at("durationUnits").at("display"), "Day(s)");
+
+  const std::size_t before = Count("encounters");
+  encounter["drugOrders"] = {{{"drug", "Paracetamol 500 mg"}, {"dose", "one"}}};
+  auto bad = client_->Post("/_sim/encounters", encounter.dump(), "application/json");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("drugOrders"), std::string::npos);
+  EXPECT_EQ(Count("encounters"), before);
+}
+
 }  // namespace
 }  // namespace avni::openmrssim

@@ -75,19 +75,15 @@ Result<std::string> PatientSink::Create(const sync::Outgoing& out) {
 
   // Another live subject with this identifier: which one is the patient is for a person to say.
   const std::string avni_id = identifier.substr(k.constants.identifier_prefix.size());
-  avniapi::ListQuery query;
-  query.size = 2;
-  query.filters = {{"subjectType", k.constants.avni_subject_type},
-                   {"concepts", json{{k.rows.identifier_concept, avni_id}}.dump()}};
-  auto same = context_.avni->List(avniapi::Resource::kSubject, query);
+  auto same = context_.SubjectsWithId(avni_id);
   if (!same) return Fail(same.error());
-  for (const auto& other : same->records) {
-    if (!other.voided && other.id != out.key) {
+  for (const auto& other : *same) {
+    if (other != out.key) {
       return Fail(Error::InvalidArgument(
           k.rows.identifier_concept,
           fmt::format("MultipleSubjectsWithId: subjects {} and {} both hold {} '{}'; correct one "
                       "of them in Avni",
-                      out.key, other.id, k.rows.identifier_concept, avni_id)));
+                      out.key, other, k.rows.identifier_concept, avni_id)));
     }
   }
 
@@ -204,7 +200,7 @@ Result<sync::Outgoing> EncounterTransform::Apply(const sync::SourceRecord& recor
   body["type"] = *type;
   body["form"] = *form;
   if (program_) body["enrolment"] = e->enrolment_uuid;
-  body["when"] = RestDateTime(*e->when);
+  body["when"] = openmrs::FormatOpenmrsTime(*e->when);
   body["members"] = ObsMembers(mapped->observations, m);
   out.body = body.dump();
   return out;

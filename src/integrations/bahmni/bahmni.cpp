@@ -1,13 +1,15 @@
 #include "integrations/bahmni/bahmni.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "avni/source.hpp"
 #include "integrations/bahmni/avni_to_bahmni.hpp"
 #include "integrations/bahmni/bahmni_to_avni.hpp"
 #include "integrations/bahmni/context.hpp"
+#include "integrations/bahmni/encounter_feed.hpp"
 #include "openmrs/config.hpp"
 #include "openmrs/feed_source.hpp"
 
@@ -33,7 +35,10 @@ struct BahmniFlows final : sync::FlowSet {
         program_encounter_sink(*context, /*program=*/true),
         patients(*context->openmrs, openmrs::FeedKind::kPatient),
         patient_transform(*context),
-        registration_sink(*context) {
+        registration_sink(*context),
+        bahmni_encounters(*context->openmrs, openmrs::FeedKind::kEncounter, "Encounter"),
+        bahmni_encounter_transform(*context),
+        avni_encounter_sink(*context) {
     flows.push_back(
         sync::Flow{std::string(kSubjectFlow), &subjects, &subject_transform, &patient_sink, {}});
     flows.push_back(sync::Flow{std::string(kEncounterFlow),
@@ -53,6 +58,11 @@ struct BahmniFlows final : sync::FlowSet {
                                {std::string(kEnrolmentFlow)}});
     flows.push_back(sync::Flow{
         std::string(kPatientFlow), &patients, &patient_transform, &registration_sink, {}});
+    flows.push_back(sync::Flow{std::string(kBahmniEncounterFlow),
+                               &bahmni_encounters,
+                               &bahmni_encounter_transform,
+                               &avni_encounter_sink,
+                               {std::string(kPatientFlow)}});
   }
 
   std::unique_ptr<Context> context;
@@ -71,32 +81,38 @@ struct BahmniFlows final : sync::FlowSet {
   openmrs::FeedSource patients;
   PatientTransform patient_transform;
   AvniRegistrationSink registration_sink;
+  openmrs::FeedSource bahmni_encounters;
+  EncounterFeedTransform bahmni_encounter_transform;
+  AvniEncounterSink avni_encounter_sink;
 };
 
-// Keeps the flows `bahmni_flows` names (every flow when it is not set) and sets how many
-// records each keeps in flight. A flow that depends on one left out no longer waits for it:
-// its parent is then written some other way, and a missing one is still a data error naming it.
-Status Select(const TenantConfig& config, std::vector<sync::Flow>& flows) {
+// The flows `bahmni_flows` names (all when it is not set), in their order, each keeping up to
+// `write_concurrency` records in flight. A flow whose dependency is not run keeps only the
+// dependencies that are (its records wait, parked, for a parent another deployment writes).
+// kInvalidArgument naming an unknown flow or a concurrency out of range.
+Status SelectFlows(const TenantConfig& config, std::vector<sync::Flow>& flows) {
   auto concurrency = config.Int("write_concurrency", 4, 1, sync::kMaxWriteConcurrency);
   if (!concurrency) return Fail(concurrency.error());
   for (auto& flow : flows) flow.write_concurrency = static_cast<int>(*concurrency);
-  const auto wanted = config.List("bahmni_flows");
+  const std::vector<std::string> wanted = config.List("bahmni_flows");
   if (wanted.empty()) return {};
-  std::string known;
-  for (const auto& flow : flows) known += (known.empty() ? "" : ", ") + flow.entity_type;
+  std::vector<std::string> known;
+  for (const auto& f : flows) known.push_back(f.entity_type);
   for (const auto& name : wanted) {
-    if (std::ranges::none_of(flows, [&](const sync::Flow& f) { return f.entity_type == name; })) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
       return Fail(Error::InvalidArgument(
-          "bahmni_flows", fmt::format("config bahmni_flows names '{}', which is not a Bahmni "
-                                      "flow; use a comma-separated list of: {}",
-                                      name, known)));
+          "bahmni_flows", fmt::format("bahmni_flows names '{}', which is not a flow: give a comma-"
+                                      "separated list of {}",
+                                      name, fmt::join(known, ", "))));
     }
   }
-  const auto chosen = [&](const std::string& name) {
-    return std::ranges::find(wanted, name) != wanted.end();
+  const auto chosen = [&wanted](const std::string& name) {
+    return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
   };
   std::erase_if(flows, [&](const sync::Flow& f) { return !chosen(f.entity_type); });
-  for (auto& flow : flows) std::erase_if(flow.depends_on, [&](auto& d) { return !chosen(d); });
+  for (auto& f : flows) {
+    std::erase_if(f.depends_on, [&](const std::string& d) { return !chosen(d); });
+  }
   return {};
 }
 
@@ -114,7 +130,9 @@ Result<std::unique_ptr<sync::FlowSet>> MakeFlows(const Services& services, const
       std::make_unique<avniapi::Client>(std::move(*avni_config), services.clock, services.http),
       std::make_unique<openmrs::Client>(std::move(*openmrs_config), services.http), services.clock);
   auto flows = std::make_unique<BahmniFlows>(std::move(context), services.clock);
-  if (auto selected = Select(run.config, flows->flows); !selected) return Fail(selected.error());
+  if (auto selected = SelectFlows(run.config, flows->flows); !selected) {
+    return Fail(selected.error());
+  }
   return std::unique_ptr<sync::FlowSet>(std::move(flows));
 }
 

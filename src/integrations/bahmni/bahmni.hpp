@@ -18,6 +18,9 @@ namespace avni::integrations::bahmni {
 //              (needs ProgramEnrolment)
 //   Patient    the OpenMRS patient feed -> the Avni subject's "Bahmni Patient Registration"
 //              encounter
+//   BahmniEncounter  the OpenMRS encounter feed -> Avni encounters and program encounters per
+//              form, lab results and drug orders (needs Patient)
+// `bahmni_flows` (comma-separated flow names; default all) chooses which of them run.
 Result<std::unique_ptr<sync::FlowSet>> MakeFlows(const Services& services, const RunInputs& run);
 
 }  // namespace avni::integrations::bahmni

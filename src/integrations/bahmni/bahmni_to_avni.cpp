@@ -84,16 +84,9 @@ Result<std::string> AvniRegistrationSink::Upsert(const sync::Outgoing& out) {
   if (!body) return Fail(body.error());
   const Contract& k = context_.contract;
   const std::string identifier = body->at("identifier");
-  avniapi::ListQuery query;
-  query.size = 2;
-  query.filters = {{"subjectType", k.constants.avni_subject_type},
-                   {"concepts", json{{k.rows.identifier_concept, identifier}}.dump()}};
-  auto subjects = context_.avni->List(avniapi::Resource::kSubject, query);
-  if (!subjects) return Fail(subjects.error());
-  std::vector<std::string> live;
-  for (const auto& s : subjects->records) {
-    if (!s.voided) live.push_back(s.id);
-  }
+  auto found = context_.SubjectsWithId(identifier);
+  if (!found) return Fail(found.error());
+  const std::vector<std::string>& live = *found;
   if (live.empty()) {
     return Fail(Error::InvalidArgument(
         k.rows.identifier_concept,

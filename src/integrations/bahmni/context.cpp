@@ -88,7 +88,79 @@ Result<std::optional<Context::SubjectPatient>> Context::PatientToFind(
   return Fail(patient.error());
 }
 
+avniapi::ListQuery Context::LookupQuery() const {
+  avniapi::ListQuery query;
+  query.now = clock.Now() + std::chrono::hours(24);
+  return query;
+}
+
+Result<std::string> Context::SubjectOfPatient(const std::string& patient_uuid) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = subjects_.find(patient_uuid); it != subjects_.end()) return it->second;
+  }
+  avniapi::ListQuery query = LookupQuery();
+  query.size = 10;
+  query.filters = {
+      {"encounterType", contract.constants.avni_patient_encounter_type},
+      {"concepts", nlohmann::json{{contract.rows.bahmni_uuid_concept, patient_uuid}}.dump()}};
+  auto found = avni->List(avniapi::Resource::kEncounter, query);
+  if (!found) return Fail(found.error());
+  std::string subject;
+  for (const auto& r : found->records) {
+    if (r.voided) continue;
+    const auto doc = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_object() && doc.value("Subject ID", nlohmann::json()).is_string()) {
+      subject = doc["Subject ID"].get<std::string>();
+      break;
+    }
+  }
+  if (subject.empty()) {
+    return Fail(Error::InvalidArgument(
+        "patient",
+        fmt::format("NoPatientRegistration: Avni has no '{}' encounter whose '{}' is patient {}; "
+                    "it is written when the patient syncs (flow Patient), and this record is "
+                    "delivered after that",
+                    contract.constants.avni_patient_encounter_type,
+                    contract.rows.bahmni_uuid_concept, patient_uuid)));
+  }
+  std::lock_guard lock(mutex_);
+  subjects_[patient_uuid] = subject;
+  return subject;
+}
+
+Result<std::vector<std::string>> Context::SubjectsWithId(const std::string& avni_identifier) {
+  avniapi::ListQuery query = LookupQuery();
+  query.size = 2;
+  query.filters = {
+      {"subjectType", contract.constants.avni_subject_type},
+      {"concepts", nlohmann::json{{contract.rows.identifier_concept, avni_identifier}}.dump()}};
+  auto subjects = avni->List(avniapi::Resource::kSubject, query);
+  if (!subjects) return Fail(subjects.error());
+  std::vector<std::string> live;
+  for (const auto& s : subjects->records) {
+    if (!s.voided) live.push_back(s.id);
+  }
+  return live;
+}
+
 Result<std::string> Context::RegistrationVisit(const SubjectPatient& subject) {
+  std::shared_ptr<VisitSlot> slot;
+  {
+    std::lock_guard lock(mutex_);
+    auto& found = visits_[subject.subject_uuid];
+    if (!found) found = std::make_shared<VisitSlot>();
+    slot = found;
+  }
+  std::lock_guard lock(slot->mutex);
+  if (!slot->uuid.empty()) return slot->uuid;
+  auto made = FindOrCreateRegistrationVisit(subject);
+  if (!made) return Fail(made.error());
+  slot->uuid = *made;
+  return slot->uuid;
+}
+
+Result<std::string> Context::FindOrCreateRegistrationVisit(const SubjectPatient& subject) {
   const Constants& k = contract.constants;
   auto existing = VisitOf(subject.patient_uuid, subject.subject_uuid);
   if (!existing) return Fail(existing.error());

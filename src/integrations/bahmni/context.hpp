@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "avni/client.hpp"
 #include "integrations/bahmni/contract.hpp"
@@ -53,9 +54,27 @@ struct Context {
   Result<std::optional<SubjectPatient>> PatientToFind(const sync::Outgoing& out,
                                                       const std::string& subject_uuid);
 
+  // The live Avni subjects of IntegrationAvniSubjectType whose identifier concept
+  // (PatientSubject / PatientIdentifier_Concept) holds `avni_identifier` (without the prefix):
+  // at most two, enough to tell none, one and several apart.
+  Result<std::vector<std::string>> SubjectsWithId(const std::string& avni_identifier);
+
+  // The Avni subject a Bahmni patient was written to: the subject of its live registration
+  // encounter (AvniPatientRegistrationEncounterType) whose BahmniUUID obs is `patient_uuid`,
+  // cached for the run. "NoPatientRegistration" (a data error naming the patient) until the
+  // Patient flow has written it.
+  Result<std::string> SubjectOfPatient(const std::string& patient_uuid);
+
+  // A search of Avni (by concepts, identifier, parent), not a read of changes: its window
+  // reaches past now, so that a record written moments ago is found.
+  avniapi::ListQuery LookupQuery() const;
+
   // The subject's registration visit (IntegrationBahmniVisitType at IntegrationBahmniLocation,
   // its Avni UUID attribute the subject's uuid), made when missing: general encounters go in it
-  // (the Java service failed when it was missing). Its uuid.
+  // (the Java service failed when it was missing). Its uuid, cached for the run.
+  // Safe to call from several threads at once, also for one subject: the find-or-create of one
+  // subject's visit holds that subject's lock, so that two of its encounters written at once
+  // make one visit; other subjects' calls go on meanwhile.
   Result<std::string> RegistrationVisit(const SubjectPatient& subject);
 
   // The patient's visit (live, at IntegrationBahmniLocation) whose Avni UUID attribute is
@@ -71,9 +90,24 @@ struct Context {
   const std::unique_ptr<openmrs::Client> openmrs;
 
  private:
+  // One subject's registration visit, once found or made (empty until then).
+  struct VisitSlot {
+    std::mutex mutex;  // held across the find-or-create of this subject's visit
+    std::string uuid;  // guarded by mutex
+  };
+
+  // RegistrationVisit's work, under the subject's lock.
+  Result<std::string> FindOrCreateRegistrationVisit(const SubjectPatient& subject);
+
   std::mutex mutex_;
-  // Subject uuid -> patient uuid, as found in this run.
+  // Subject uuid -> patient uuid, as found in this run. Guarded by mutex_.
   std::unordered_map<std::string, SubjectPatient> patients_;
+  // Patient uuid -> the Avni subject of its registration, as found in this run. Guarded by
+  // mutex_.
+  std::unordered_map<std::string, std::string> subjects_;
+  // Subject uuid -> its visit slot; slots are never removed during the run (a shared_ptr so
+  // that a slot outlives the map's lock). Guarded by mutex_.
+  std::unordered_map<std::string, std::shared_ptr<VisitSlot>> visits_;
 };
 
 }  // namespace avni::integrations::bahmni

@@ -47,7 +47,7 @@ Result<json> Side(Context& c, const std::string& program, bool exit, Timestamp w
   }
   return json{{"type", *type},
               {"form", *form},
-              {"when", RestDateTime(when)},
+              {"when", openmrs::FormatOpenmrsTime(when)},
               {"day", FormatIso8601(when).substr(0, 10)},
               {"members", std::move(members)}};
 }
@@ -228,7 +228,7 @@ Status EnrolmentSink::Update(std::string_view destination_id, const sync::Outgoi
   return WriteExit(context_, patient->patient_uuid, **visit, out.key, body->at("exit"));
 }
 
-Status EnrolmentSink::Void(std::string_view destination_id, const sync::Outgoing& out) {
+Status EnrolmentSink::Void(std::string_view, const sync::Outgoing& out) {
   // The enrolment's encounters (enrolment and exit) and its visit.
   auto body = OutgoingBody(out);
   if (!body) return Fail(body.error());
@@ -244,7 +244,6 @@ Status EnrolmentSink::Void(std::string_view destination_id, const sync::Outgoing
   auto visit = context_.VisitOf(patient->patient_uuid, out.key);
   if (!visit) return Fail(visit.error());
   if (*visit) return context_.openmrs->VoidVisit((*visit)->uuid);
-  (void)destination_id;
   return {};
 }
 

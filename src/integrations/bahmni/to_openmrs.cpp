@@ -1,9 +1,8 @@
 #include "integrations/bahmni/to_openmrs.hpp"
 
-#include <chrono>
-
-#include <fmt/chrono.h>
 #include <fmt/format.h>
+
+#include "openmrs/model.hpp"
 
 namespace avni::integrations::bahmni {
 namespace {
@@ -50,6 +49,13 @@ bool IsDay(std::string_view s) {
     if (s[i] < '0' || s[i] > '9') return false;
   }
   return true;
+}
+
+// A calendar day as webservices.rest takes a date: midnight UTC, its zone written out. A text
+// that is not a real day is passed on for OpenMRS to refuse, naming it.
+json OpenmrsDay(std::string_view day) {
+  const auto t = openmrs::ParseOpenmrsTime(day);
+  return t ? json(openmrs::FormatOpenmrsTime(*t)) : json(day);
 }
 
 }  // namespace
@@ -138,15 +144,6 @@ Result<AvniEncounter> ReadEncounter(std::string_view body) {
   return e;
 }
 
-std::string RestDate(std::string_view day) { return fmt::format("{}T00:00:00.000+0000", day); }
-
-std::string RestDateTime(Timestamp t) {
-  const auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}+0000",
-                     std::chrono::floor<std::chrono::seconds>(ms),
-                     ms.time_since_epoch().count() % 1000);
-}
-
 json ObsMembers(const std::vector<mapping::Observation>& mapped,
                 const mapping::TenantMappings& mappings) {
   json out = json::array();
@@ -157,9 +154,9 @@ json ObsMembers(const std::vector<mapping::Observation>& mapped,
     const auto value_of = [hint](const json& value) -> json {
       if (!value.is_string()) return value;
       const auto& text = value.get_ref<const std::string&>();
-      if (hint == DataTypeHint::kDate && IsDay(text)) return RestDate(text);
+      if (hint == DataTypeHint::kDate && IsDay(text)) return OpenmrsDay(text);
       if (hint == DataTypeHint::kDateTime) {
-        if (auto t = ParseIso8601(text)) return RestDateTime(*t);
+        if (auto t = ParseIso8601(text)) return openmrs::FormatOpenmrsTime(*t);
       }
       return value;
     };
@@ -178,7 +175,7 @@ json FormObs(const std::string& form_concept, json members, const CommonRows& ro
              const std::string& avni_uuid, std::optional<std::string> event_date) {
   members.push_back({{"concept", rows.avni_uuid_concept}, {"value", avni_uuid}});
   if (event_date) {
-    members.push_back({{"concept", rows.event_date_concept}, {"value", RestDate(*event_date)}});
+    members.push_back({{"concept", rows.event_date_concept}, {"value", OpenmrsDay(*event_date)}});
   }
   return {{"concept", form_concept}, {"groupMembers", std::move(members)}};
 }

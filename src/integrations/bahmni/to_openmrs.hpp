@@ -65,9 +65,4 @@ nlohmann::json FormObs(const std::string& form_concept, nlohmann::json members,
                        const CommonRows& rows, const std::string& avni_uuid,
                        std::optional<std::string> event_date);
 
-// A calendar day (yyyy-MM-dd) or a time as webservices.rest takes it, in UTC with the zone
-// written out.
-std::string RestDate(std::string_view day);
-std::string RestDateTime(Timestamp t);
-
 }  // namespace avni::integrations::bahmni
