@@ -57,6 +57,7 @@ Result<Context::SubjectPatient> Context::PatientOfSubject(const std::string& sub
   }
   SubjectPatient found{subject_uuid, (*patient)->uuid, subject->registration_date};
   std::lock_guard lock(mutex_);
+  if (patients_.size() >= kMaxCached) patients_.clear();
   patients_[subject_uuid] = found;
   return found;
 }
@@ -125,6 +126,7 @@ Result<std::string> Context::SubjectOfPatient(const std::string& patient_uuid) {
                     contract.rows.bahmni_uuid_concept, patient_uuid)));
   }
   std::lock_guard lock(mutex_);
+  if (subjects_.size() >= kMaxCached) subjects_.clear();
   subjects_[patient_uuid] = subject;
   return subject;
 }
@@ -148,6 +150,12 @@ Result<std::string> Context::RegistrationVisit(const SubjectPatient& subject) {
   std::shared_ptr<VisitSlot> slot;
   {
     std::lock_guard lock(mutex_);
+    if (visits_.size() >= kMaxCached) {
+      // Only slots no thread holds: a subject whose visit is being found or made keeps its
+      // slot, so two records of it never make two visits. A later record of an evicted subject
+      // finds its visit in OpenMRS again.
+      std::erase_if(visits_, [](const auto& entry) { return entry.second.use_count() == 1; });
+    }
     auto& found = visits_[subject.subject_uuid];
     if (!found) found = std::make_shared<VisitSlot>();
     slot = found;

@@ -90,6 +90,11 @@ struct Context {
   const std::unique_ptr<openmrs::Client> openmrs;
 
  private:
+  // Entries each cache below keeps at most before it starts over (or, for visits, drops the
+  // slots not in use): what a run remembers must not grow with its records (a first run of
+  // 100,000 subjects), and a miss costs one lookup.
+  static constexpr std::size_t kMaxCached = 10'000;
+
   // One subject's registration visit, once found or made (empty until then).
   struct VisitSlot {
     std::mutex mutex;  // held across the find-or-create of this subject's visit
