@@ -303,9 +303,12 @@ struct Client::Impl {
         return Error::Unavailable(
             fmt::format("connection to {} dropped before the answer was complete", host));
       case CURLE_UNSUPPORTED_PROTOCOL:
-        return Error::InvalidArgument("url", fmt::format("only http and https URLs are allowed "
-                                                         "(calling {}, or redirected from it)",
-                                                         host));
+      case CURLE_WEIRD_SERVER_REPLY:
+        // Every URL's scheme is checked before it is sent and curl follows no redirect, so this
+        // is an answer that is not HTTP (curl's "HTTP/0.9"): bytes left on a reused connection
+        // by an answer cut short, or a broken proxy. Retried like a dropped connection.
+        return Error::Unavailable(
+            fmt::format("the answer from {} was not HTTP (a broken connection)", host));
       default:
         // curl's generic text for the code; its error buffer may quote the URL, so unused.
         return Error::Unavailable(

@@ -3,8 +3,11 @@
 #ifndef CPPHTTPLIB_OPENSSL_SUPPORT
 #define CPPHTTPLIB_OPENSSL_SUPPORT
 #endif
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -156,6 +159,38 @@ TEST_F(HttpClientTest, ConnectionDroppedMidBodyIsUnavailable) {
   EXPECT_EQ(response.error().code, ErrorCode::kUnavailable);
   EXPECT_NE(response.error().message.find("dropped"), std::string::npos)
       << response.error().message;
+}
+
+// A connection whose answer is not HTTP at all (bytes left over from an answer cut short on a
+// reused connection, a proxy's garbage) is a transport failure to retry, not a bad URL: curl
+// reports it as an unsupported protocol (HTTP/0.9), which parked records as data errors.
+TEST_F(HttpClientTest, AnAnswerThatIsNotHttpIsUnavailable) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  std::thread server([listener] {
+    const int connection = ::accept(listener, nullptr, nullptr);
+    if (connection < 0) return;
+    char buffer[4096];
+    (void)::read(connection, buffer, sizeof(buffer));
+    const std::string garbage = "xx\"uuid\":\"abc\"}]}\r\n\r\n";
+    (void)::write(connection, garbage.data(), garbage.size());
+    ::close(connection);
+  });
+  Client client(LoopbackClientOptions());
+  auto response =
+      client.Send({.url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/x"});
+  server.join();
+  ::close(listener);
+  ASSERT_FALSE(response.has_value());
+  EXPECT_EQ(response.error().code, ErrorCode::kUnavailable) << response.error().message;
+  EXPECT_TRUE(IsAvailability(response.error())) << response.error().message;
 }
 
 TEST_F(HttpClientTest, DecodesGzipBodies) {
