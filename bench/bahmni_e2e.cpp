@@ -47,6 +47,7 @@
 #include "crypto/secret_box.hpp"
 #include "integrations/bahmni/contract.hpp"
 #include "integrations/registry.hpp"
+#include "mapping/csv.hpp"
 #include "mapping/mapping_cache.hpp"
 #include "mapping/mapping_import.hpp"
 #include "openmrs/client.hpp"
@@ -195,20 +196,11 @@ Figures Baseline(const Simulators& sims, bool mirror) {
   auto openmrs_config = openmrs::ReadOpenmrsConfig(config);
   if (!avni_config || !openmrs_config) std::abort();
   // The uuids it writes with, read once from the example's mapping rows.
-  std::map<std::string, std::string> rows;
-  {
-    std::istringstream csv(openmrssim::MappingCsv(openmrssim::Metadata::Defaults()));
-    std::string line;
-    while (std::getline(csv, line)) {
-      std::vector<std::string> cells;
-      std::size_t from = 0;
-      for (std::size_t comma; (comma = line.find(',', from)) != std::string::npos;
-           from = comma + 1) {
-        cells.push_back(line.substr(from, comma - from));
-      }
-      cells.push_back(line.substr(from));
-      if (cells.size() >= 4) rows[cells[0] + "/" + cells[1]] = cells[3];
-    }
+  std::map<std::string, std::string> rows;  // "group/type" -> int_system_value
+  for (const auto& record :
+       mapping::ReadCsv(openmrssim::MappingCsv(openmrssim::Metadata::Defaults())).records) {
+    if (record.fields.size() >= 4)
+      rows[record.fields[0] + "/" + record.fields[1]] = record.fields[3];
   }
   const std::string uuid_concept = rows.at("Common/AvniUUID_Concept");
   const std::string date_concept = rows.at("Common/AvniEventDate_Concept");
