@@ -1,0 +1,42 @@
+import { Admin, CustomRoutes } from 'react-admin';
+import { Route } from 'react-router-dom';
+import { authProvider } from './authProvider';
+import { dataProvider } from './dataProvider';
+import { Layout } from './layout/Layout';
+import { LoginPage } from './layout/LoginPage';
+import { PasswordPage } from './layout/PasswordPage';
+import { Dashboard } from './layout/Dashboard';
+import { theme } from './theme';
+import { mappingResources, mappingRoutes } from './resources/mappings';
+import { errorResources, errorRoutes } from './resources/errors';
+import { jobResources, jobRoutes } from './resources/jobs';
+import { settingsResources, settingsRoutes } from './resources/settings';
+
+// The admin app: every screen works on the tenant picked in the top bar.
+export function App() {
+  return (
+    <Admin
+      title="avni-integrator"
+      authProvider={authProvider}
+      dataProvider={dataProvider}
+      layout={Layout}
+      loginPage={LoginPage}
+      dashboard={Dashboard}
+      theme={theme}
+      requireAuth
+      disableTelemetry
+    >
+      {mappingResources}
+      {errorResources}
+      {jobResources}
+      {settingsResources}
+      <CustomRoutes>
+        <Route path="/password" element={<PasswordPage />} />
+        {mappingRoutes}
+        {errorRoutes}
+        {jobRoutes}
+        {settingsRoutes}
+      </CustomRoutes>
+    </Admin>
+  );
+}
