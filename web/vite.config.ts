@@ -2,7 +2,7 @@
 import { defineConfig } from 'vite';
 
 // The app is served by `avni-integrator serve` at `/`, beside the API at `/api/v1`. `npm run
-// dev` proxies the API to a local `make run` (port 8080).
+// dev` proxies the API to a local `make run` (port 8080; AVNI_API names another).
 export default defineConfig({
   esbuild: { jsx: 'automatic' },
   build: {
@@ -18,7 +18,7 @@ export default defineConfig({
       },
     },
   },
-  server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
+  server: { proxy: { '/api': process.env.AVNI_API ?? 'http://127.0.0.1:8080' } },
   test: {
     environment: 'jsdom',
     globals: true,
