@@ -141,7 +141,8 @@ Result<WebAssets> WebAssets::Load(const std::filesystem::path& dir) {
 std::optional<Response> WebAssets::Serve(std::string_view path,
                                          const std::map<std::string, std::string>& headers) const {
   if (path == "/api" || path.starts_with("/api/")) return std::nullopt;
-  if (path == "/" || path == "/index.html") return Answer(files_.at("/index.html"), headers, "no-store");
+  if (path == "/" || path == "/index.html")
+    return Answer(files_.at("/index.html"), headers, "no-store");
   if (auto it = files_.find(std::string(path)); it != files_.end()) {
     const File& file = it->second;
     return Answer(file, headers,

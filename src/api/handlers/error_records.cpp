@@ -315,11 +315,10 @@ Result<Response> SummarizeErrorRecords(Services& services, Request& request) {
       auto count = repo.Count(of_type);
       if (!count) return Fail(count.error());
       if (*count == 0) continue;
-      by_type.push_back(
-          {{"error_type", type.name},
-           {"error_type_id", type.id},
-           {"follow_up_step", ToString(type.follow_up_step)},
-           {"count", *count}});
+      by_type.push_back({{"error_type", type.name},
+                         {"error_type_id", type.id},
+                         {"follow_up_step", ToString(type.follow_up_step)},
+                         {"count", *count}});
     }
     store::ErrorRecordFilter unclassified;
     unclassified.unclassified = true;
