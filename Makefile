@@ -35,7 +35,7 @@ $(COGNITO_JS)/node_modules/.package-lock.json: $(COGNITO_JS)/package-lock.json
 # One tree, built once with ASan+UBSan, runs the whole suite under them. ctest starts and
 # removes the throwaway PostgreSQL itself (the `pg` fixture).
 build-test: setup $(COGNITO_JS)/node_modules/.package-lock.json
-	@$(CONFIGURE) -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1" -DAVNI_SANITIZE=ON >/dev/null
+	@$(CONFIGURE) -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1" -DCMAKE_CXX_FLAGS_DEBUG="-g1" -DAVNI_SANITIZE=ON >/dev/null
 	@ninja -C $(TEST_DIR) -j $(JOBS)
 
 test: build-test
