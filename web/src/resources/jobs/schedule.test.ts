@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { listQuery } from '../../dataProvider';
 import {
   chartGeometry,
   formatDuration,
   formatInZone,
+  jobPatch,
   localToIso,
   nextFires,
   readCron,
@@ -127,5 +129,40 @@ describe('chartGeometry', () => {
 
   it('draws nothing for no runs', () => {
     expect(chartGeometry([], 300, 100)).toEqual({ bars: [], max: 1, first: undefined, last: undefined });
+  });
+});
+
+describe('jobPatch', () => {
+  it('sends the cron, zone, enabled and settings, empty settings as null (the default)', () => {
+    expect(
+      jobPatch({
+        cron: ' 0 */5 * * * ? ',
+        timezone: 'Asia/Kolkata',
+        enabled: true,
+        settings: { page_size: '200', max_run_minutes: null, ping_url: '  ' },
+      }),
+    ).toEqual({
+      cron: '0 */5 * * * ?',
+      timezone: 'Asia/Kolkata',
+      enabled: true,
+      settings: { page_size: 200, max_run_minutes: null, ping_url: null },
+    });
+  });
+
+  it('keeps a ping URL', () => {
+    const patch = jobPatch({ cron: '-', timezone: 'UTC', enabled: false, settings: { ping_url: 'https://hc-ping.com/x' } });
+    expect(patch.settings).toEqual({ page_size: null, max_run_minutes: null, ping_url: 'https://hc-ping.com/x' });
+  });
+});
+
+describe('the runs filter as the API query', () => {
+  it('sends job, status and the range, never a sort (the API lists newest first only)', () => {
+    expect(
+      listQuery('runs', {
+        pagination: { page: 2, perPage: 25 },
+        sort: { field: 'started_at', order: 'DESC' },
+        filter: { job: 'main', status: 'failed', from: '2026-12-06T10:00:00.000Z', to: '' },
+      }),
+    ).toEqual({ page: 1, size: 25, job: 'main', status: 'failed', from: '2026-12-06T10:00:00.000Z' });
   });
 });

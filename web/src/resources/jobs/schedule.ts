@@ -187,3 +187,27 @@ export function chartGeometry(runs: RunSummary[], width: number, height: number)
   });
   return { bars, max, first: ordered[0], last: ordered[ordered.length - 1] };
 }
+
+// The job form's values, loosely typed as a form holds them (numbers may be '' or text).
+export interface JobForm {
+  cron?: string;
+  timezone?: string;
+  enabled?: boolean;
+  settings?: { page_size?: unknown; max_run_minutes?: unknown; ping_url?: unknown } | null;
+}
+
+// What the form sends: the four things a PATCH changes, an emptied ping URL as null (removed).
+export function jobPatch(data: JobForm): Record<string, unknown> {
+  const settings = data.settings ?? {};
+  const number = (value: unknown) => (value === '' || value === undefined || value === null ? null : Number(value));
+  return {
+    cron: (data.cron ?? '').trim(),
+    timezone: (data.timezone ?? '').trim(),
+    enabled: Boolean(data.enabled),
+    settings: {
+      page_size: number(settings.page_size),
+      max_run_minutes: number(settings.max_run_minutes),
+      ping_url: settings.ping_url ? String(settings.ping_url).trim() || null : null,
+    },
+  };
+}
