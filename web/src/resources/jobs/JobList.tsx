@@ -139,9 +139,9 @@ function JobCard({ job }: { job: Job }) {
             )}
           </Row>
           <Row label="Settings">
-            {`page size ${settings.page_size ?? 'default'}, at most ${
-              settings.max_run_minutes ? `${settings.max_run_minutes} min` : 'the default time'
-            } a run, health-check ping ${settings.ping_url ?? 'none'}`}
+            {`page size ${settings.page_size ?? 'the default'}; longest run ${
+              settings.max_run_minutes ? `${settings.max_run_minutes} min` : 'the default'
+            }; health-check ping ${settings.ping_url ?? 'none'}`}
           </Row>
         </Box>
       </CardContent>

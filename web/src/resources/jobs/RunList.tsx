@@ -99,10 +99,10 @@ function EntityTypeCounts(_props: { label?: string }) {
             <TableCell component="th" scope="row">
               {row.entity_type}
             </TableCell>
-            <TableCell align="right">{row.read}</TableCell>
-            <TableCell align="right">{row.written}</TableCell>
-            <TableCell align="right">{row.skipped}</TableCell>
-            <TableCell align="right">{row.failed}</TableCell>
+            <TableCell align="right">{row.read.toLocaleString()}</TableCell>
+            <TableCell align="right">{row.written.toLocaleString()}</TableCell>
+            <TableCell align="right">{row.skipped.toLocaleString()}</TableCell>
+            <TableCell align="right">{row.failed.toLocaleString()}</TableCell>
           </TableRow>
         ))}
       </TableBody>
@@ -123,7 +123,7 @@ export function RunShow() {
         <FunctionField<Run>
           label="Counts"
           render={(r) =>
-            `${r.counts.read} read, ${r.counts.written} written, ${r.counts.skipped} skipped, ${r.counts.failed} failed`
+            `${r.counts.read.toLocaleString()} read, ${r.counts.written.toLocaleString()} written, ${r.counts.skipped.toLocaleString()} skipped, ${r.counts.failed.toLocaleString()} failed`
           }
         />
         <TextField source="message" emptyText="no message" />
