@@ -72,7 +72,7 @@ function JobForm() {
   };
 
   return (
-    <SimpleForm onSubmit={save} toolbar={<Toolbar><SaveButton alwaysEnable /></Toolbar>}>
+    <SimpleForm onSubmit={save} sx={{ maxWidth: 760 }} toolbar={<Toolbar><SaveButton alwaysEnable /></Toolbar>}>
       <Typography variant="h6" component="h2" gutterBottom>
         {job.name}
       </Typography>

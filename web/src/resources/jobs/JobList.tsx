@@ -48,13 +48,13 @@ function JobCards() {
     );
   }
   return (
-    <Stack spacing={2} sx={{ p: 2 }}>
+    <Box sx={{ p: 2, display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', lg: 'repeat(2, minmax(0, 1fr))' } }}>
       {data.map((job) => (
         <RecordContextProvider value={job} key={job.name}>
           <JobCard job={job} />
         </RecordContextProvider>
       ))}
-    </Stack>
+    </Box>
   );
 }
 
@@ -74,7 +74,7 @@ function StateChips({ job }: { job: Job }) {
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <Box component="div" sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '11rem 1fr' }, gap: 1, py: 0.5 }}>
+    <Box component="div" sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '9.5rem 1fr' }, gap: 1, py: 0.5 }}>
       <Typography component="dt" variant="body2" color="text.secondary">
         {label}
       </Typography>

@@ -4,6 +4,7 @@ import {
   Datagrid,
   DateTimeInput,
   FunctionField,
+  ListButton,
   List,
   NumberField,
   ReferenceInput,
@@ -11,6 +12,7 @@ import {
   Show,
   SimpleShowLayout,
   TextField,
+  TopToolbar,
   useRecordContext,
 } from 'react-admin';
 import { Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
@@ -48,6 +50,7 @@ export function RunList() {
       title="Runs"
       filters={runFilters}
       sort={{ field: 'started_at', order: 'DESC' }}
+      perPage={25}
       exporter={false}
       queryOptions={{ refetchInterval: 15_000 }}
     >
@@ -112,7 +115,14 @@ function EntityTypeCounts(_props: { label?: string }) {
 
 export function RunShow() {
   return (
-    <Show title={<RunTitle />} actions={false}>
+    <Show
+      title={<RunTitle />}
+      actions={
+        <TopToolbar>
+          <ListButton label="All runs" />
+        </TopToolbar>
+      }
+    >
       <SimpleShowLayout>
         <TextField source="id" label="Run" />
         <TextField source="job" />

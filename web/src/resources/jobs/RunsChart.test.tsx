@@ -47,9 +47,8 @@ describe('RunsChart', () => {
     expect(rows[1].querySelectorAll('td')[4].textContent).toBe('3');
   });
 
-  it('says so when there is nothing to draw', () => {
+  it('draws nothing when there are no runs (the list says so)', () => {
     const { container } = renderChart([]);
-    expect(container.querySelectorAll('g.run-bar')).toHaveLength(0);
-    expect(screen.getByRole('img')).toHaveAccessibleName(/No runs to draw/);
+    expect(container.querySelector('svg')).toBeNull();
   });
 });
