@@ -9,7 +9,7 @@ import { chartGeometry, formatLocal } from './schedule';
 import type { Run } from './types';
 
 const WIDTH = 720;
-const HEIGHT = 160;
+const HEIGHT = 120;
 const LEFT = 44; // room for the scale's labels
 const BOTTOM = 22; // room for the first and last times
 const WRITTEN = '#2e7d32';
@@ -78,6 +78,10 @@ export function RunsChart() {
                   <rect x={bar.x} y={0} width={bar.width} height={HEIGHT} fill="transparent" />
                   <rect x={bar.x} y={bar.writtenY} width={bar.width} height={bar.writtenHeight} fill={WRITTEN} />
                   <rect x={bar.x} y={bar.failedY} width={bar.width} height={bar.failedHeight} fill={FAILED} />
+                  {bar.writtenHeight + bar.failedHeight === 0 && (
+                    // A run that wrote and failed nothing still shows where it was.
+                    <rect x={bar.x} y={HEIGHT - 2} width={bar.width} height={2} fill="#9e9e9e" />
+                  )}
                 </g>
               ))}
             </g>
