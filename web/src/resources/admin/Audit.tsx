@@ -1,7 +1,7 @@
 import { DataTable, DateField, List, TextField, useRecordContext } from 'react-admin';
 import { Box, Typography } from '@mui/material';
 import { useSession } from '../../api/useSession';
-import { NotAllowed } from './common';
+import { ExpandButton, NotAllowed } from './common';
 import { diffStates, prettyLines, shortValue, type Change, type ChangeKind } from './auditDiff';
 
 export interface AuditEntry {
@@ -124,6 +124,9 @@ export function AuditList() {
         <DataTable.Col source="action" label="Action" field={TextField} disableSort />
         <DataTable.Col source="entity" label="Entity" field={TextField} disableSort />
         <DataTable.Col source="entity_id" label="Entity id" field={TextField} disableSort />
+        <DataTable.Col label="Details" disableSort>
+          <ExpandButton show="Show before and after" hide="Hide" />
+        </DataTable.Col>
       </DataTable>
     </List>
   );

@@ -94,7 +94,7 @@ export function TenantList() {
           <DataTable.Col source="name" label="Name" field={TextField} />
           <DataTable.Col source="type" label="Type" field={TextField} />
           <DataTable.Col source="active" label="Active" field={BooleanField} disableSort />
-          <DataTable.Col source="created_at" label="Created" disableSort={false}>
+          <DataTable.Col source="created_at" label="Created">
             <DateField source="created_at" showTime />
           </DataTable.Col>
           <DataTable.Col label="Actions" disableSort>

@@ -39,7 +39,7 @@ import {
 import { api } from '../../api/http';
 import { type User } from '../../api/session';
 import { useSession } from '../../api/useSession';
-import { ConfirmButton, NotAllowed, errorMessage, fieldErrors } from './common';
+import { ConfirmButton, ExpandButton, NotAllowed, errorMessage, fieldErrors } from './common';
 
 function superAdminOnly(superAdmin: boolean) {
   return superAdmin ? null : <NotAllowed>Only a super-admin manages users.</NotAllowed>;
@@ -228,6 +228,7 @@ export function UserList() {
             <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
               <ActiveToggle />
               <ResetPasswordButton />
+              <ExpandButton show="Tenants" hide="Hide tenants" />
             </Box>
           </DataTable.Col>
         </DataTable>

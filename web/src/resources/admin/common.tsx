@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { Confirm, useNotify } from 'react-admin';
+import { Confirm, useExpanded, useNotify, useRecordContext, useResourceContext } from 'react-admin';
 import { Alert, Button, Card, CardContent } from '@mui/material';
 import { ApiError } from '../../api/http';
 
@@ -82,5 +82,26 @@ export function ConfirmButton({
         }}
       />
     </>
+  );
+}
+
+// Opens and closes a row's detail panel: the table's own expand icon is not reachable by
+// keyboard, this is a real button.
+export function ExpandButton({ show, hide }: { show: string; hide: string }) {
+  const record = useRecordContext();
+  const resource = useResourceContext();
+  const [expanded, toggle] = useExpanded(resource ?? '', record?.id ?? '');
+  if (!record) return null;
+  return (
+    <Button
+      size="small"
+      aria-expanded={expanded}
+      onClick={(e) => {
+        e.stopPropagation();
+        toggle();
+      }}
+    >
+      {expanded ? hide : show}
+    </Button>
   );
 }

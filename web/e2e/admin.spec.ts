@@ -1,0 +1,210 @@
+// Tenants and users (super-admins), the audit log (tenant admins), and what every caller shares:
+// sign-in, sign-out, password change and a tenant switcher listing only the caller's tenants.
+// Every tenant and user made here has a name of its own (never admin, editor or viewer, whose
+// passwords the other specs use), sorted after demo-bahmni so that it stays the first tenant.
+import type { Page } from '@playwright/test';
+import { test, expect, signIn, apiToken, apiCall, screenshot, tenantId } from './fixtures';
+
+const stamp = Date.now().toString(36);
+
+async function signInAs(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Profile' }).click();
+  await page.getByRole('menuitem', { name: 'Logout' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+}
+
+// The switcher's choices, as shown ("name (role)").
+async function switcherOptions(page: Page): Promise<string[]> {
+  await page.getByLabel('Tenant').click();
+  const options = page.getByRole('listbox').getByRole('option');
+  await expect(options.first()).toBeVisible();
+  const texts = await options.allTextContents();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('listbox')).toBeHidden();
+  return texts;
+}
+
+async function pickTenant(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Tenant').click();
+  await page.getByRole('option', { name: new RegExp(`^${name} \\(`) }).click();
+  await expect(page.getByLabel('Tenant')).toContainText(name);
+}
+
+function row(page: Page, text: string) {
+  return page.getByRole('row').filter({ hasText: text });
+}
+
+test('a super-admin creates, renames, deactivates a tenant; the switcher and the audit log follow', async ({ page, request }) => {
+  const name = `tenant-e2e-${stamp}`;
+  const renamed = `tenant-e2e-${stamp}-renamed`;
+  await signIn(page, 'admin');
+  await page.getByRole('menuitem', { name: 'Tenants' }).click();
+  await expect(row(page, 'demo-bahmni')).toContainText('bahmni');
+
+  await page.getByRole('link', { name: 'New tenant' }).click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Type').click();
+  await page.getByRole('option', { name: /^demo/ }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(row(page, name)).toContainText('demo');
+  expect(await switcherOptions(page)).toContain(`${name} (admin)`);
+
+  // A second tenant of the same name: the API's refusal, as it says it.
+  await page.getByRole('link', { name: 'New tenant' }).click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(`a tenant named '${name}' already exists`)).toBeVisible();
+  await page.getByRole('menuitem', { name: 'Tenants' }).click();
+
+  await row(page, name).getByRole('link', { name: 'Rename' }).click();
+  await expect(page.getByLabel('Name')).toHaveValue(name);
+  await page.getByLabel('Name').fill(renamed);
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await expect(row(page, renamed)).toBeVisible();
+  const options = await switcherOptions(page);
+  expect(options).toContain(`${renamed} (admin)`);
+  expect(options).not.toContain(`${name} (admin)`);
+  await screenshot(page, 'tenants');
+
+  await row(page, renamed).getByRole('button', { name: 'Deactivate' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('Its jobs stop running');
+  await dialog.getByRole('button', { name: 'Deactivate' }).click();
+  await expect(row(page, renamed).getByRole('button', { name: 'Activate' })).toBeVisible();
+  const token = await apiToken(request, 'admin');
+  const list = await apiCall(request, token, 'GET', '/tenants?size=500');
+  const made = list.body.items.find((t: { name: string }) => t.name === renamed);
+  expect(made.active).toBe(false);
+  await row(page, renamed).getByRole('button', { name: 'Activate' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Activate' }).click();
+  await expect(row(page, renamed).getByRole('button', { name: 'Deactivate' })).toBeVisible();
+
+  // The new tenant's log: its creation, the rename (the oldest update) with both names, and
+  // the deactivation and activation.
+  await pickTenant(page, renamed);
+  await page.getByRole('menuitem', { name: 'Audit log' }).click();
+  await expect(page.getByRole('row').filter({ hasText: 'tenant.update' })).toHaveCount(3);
+  await expect(row(page, 'tenant.create')).toBeVisible();
+  await row(page, 'tenant.update').last().getByRole('button', { name: 'Show before and after' }).click();
+  await expect(page.getByRole('region', { name: 'Before' })).toContainText(`"name": "${name}"`);
+  await expect(page.getByRole('region', { name: 'After' })).toContainText(`"name": "${renamed}"`);
+  await expect(page.getByRole('list', { name: 'Changes' })).toContainText(`name changed: "${name}" → "${renamed}"`);
+  await screenshot(page, 'audit');
+
+  // The demo tenant's log has the demo's mapping import.
+  await pickTenant(page, 'demo-bahmni');
+  await expect(page.getByText('Audit log of demo-bahmni')).toBeVisible();
+  await expect(row(page, 'mapping.import').first()).toBeVisible();
+});
+
+test('a super-admin creates a user, resets their password and deactivates them; the password rules show', async ({ page, request }) => {
+  const email = `user-e2e-${stamp}@example.org`;
+  const first = 'lighthouse pebble saffron kite';
+  const second = 'quartz meadow violin ember';
+  await signIn(page, 'admin');
+  await page.getByRole('menuitem', { name: 'Users' }).click();
+  await expect(row(page, 'admin@example.org')).toBeVisible();
+
+  await page.getByRole('link', { name: 'New user' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('too short');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(/^password must have at least 12 characters, not 9/).first()).toBeVisible();
+  await page.getByLabel('Password', { exact: true }).fill('password1234');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(/^password is one of the most common passwords/).first()).toBeVisible();
+  await page.getByLabel('Password', { exact: true }).fill(first);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(row(page, email)).toBeVisible();
+  await row(page, email).getByRole('button', { name: 'Tenants' }).click();
+  await expect(page.getByText('None yet: add them under Members of a tenant.')).toBeVisible();
+
+  // The administrator's reset: the rules again, then a good one that signs in.
+  await row(page, email).getByRole('button', { name: 'Reset password' }).click();
+  const reset = page.getByRole('dialog');
+  await reset.getByLabel('New password').fill('tiny');
+  await reset.getByRole('button', { name: 'Set password' }).click();
+  await expect(reset.getByRole('alert')).toContainText('password must have at least 12 characters');
+  await reset.getByLabel('New password').fill(second);
+  await reset.getByRole('button', { name: 'Set password' }).click();
+  await expect(page.getByText(`Password of ${email} set`)).toBeVisible();
+  const login = await request.post('/api/v1/auth/login', { data: { email, password: second } });
+  expect(login.status()).toBe(200);
+  const token = ((await login.json()) as { token: string }).token;
+  await screenshot(page, 'users');
+
+  // Deactivating says the sessions end, and ends the one just opened.
+  await row(page, email).getByRole('button', { name: 'Deactivate' }).click();
+  const confirm = page.getByRole('dialog');
+  await expect(confirm).toContainText(`Every session of ${email} ends at once`);
+  await confirm.getByRole('button', { name: 'Deactivate' }).click();
+  await expect(page.getByText(`${email} deactivated; 1 session ended`)).toBeVisible();
+  expect((await apiCall(request, token, 'GET', '/me')).status).toBe(401);
+  const refused = await request.post('/api/v1/auth/login', { data: { email, password: second } });
+  expect(refused.status()).toBe(401);
+  await row(page, email).getByRole('button', { name: 'Activate' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Activate' }).click();
+  await expect(row(page, email).getByRole('button', { name: 'Deactivate' })).toBeVisible();
+  expect((await request.post('/api/v1/auth/login', { data: { email, password: second } })).status()).toBe(200);
+});
+
+test('a member of one tenant sees only it, changes their password, signs out and in with the new one', async ({ page, request }) => {
+  const admin = await apiToken(request, 'admin');
+  const tenant = await apiCall(request, admin, 'POST', '/tenants', { name: `tenant-e2e-solo-${stamp}`, type: 'bahmni' });
+  expect(tenant.status).toBe(201);
+  const email = `solo-e2e-${stamp}@example.org`;
+  const first = 'harbor thistle comet lantern';
+  const second = 'juniper anvil drizzle sonnet';
+  const user = await apiCall(request, admin, 'POST', '/users', { email, password: first });
+  expect(user.status).toBe(201);
+  expect(
+    (await apiCall(request, admin, 'POST', `/tenants/${tenant.body.id}/members`, { user_id: user.body.id, role: 'editor' })).status,
+  ).toBe(201);
+
+  await signInAs(page, email, first);
+  await expect(page.getByLabel('Tenant')).toBeVisible();
+  expect(await switcherOptions(page)).toEqual([`tenant-e2e-solo-${stamp} (editor)`]);
+  await expect(page.getByRole('menuitem', { name: 'Tenants' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Profile' }).click();
+  await page.getByRole('menuitem', { name: 'Change password' }).click();
+  await page.getByLabel('Current password').fill(first);
+  await page.getByLabel('New password', { exact: true }).fill('short one');
+  await page.getByLabel('New password again').fill('short one');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'new_password must have at least 12 characters' })).toBeVisible();
+  await page.getByLabel('Current password').fill(first);
+  await page.getByLabel('New password', { exact: true }).fill(second);
+  await page.getByLabel('New password again').fill(second);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('Password changed.')).toBeVisible();
+
+  await signOut(page);
+  await signInAs(page, email, first);
+  await expect(page.getByRole('alert').first()).toBeVisible();
+  await expect(page.getByLabel('Tenant')).toHaveCount(0);
+  await signInAs(page, email, second);
+  await expect(page.getByLabel('Tenant')).toContainText(`tenant-e2e-solo-${stamp}`);
+});
+
+test('an editor has no Tenants, Users or Audit log, and the API refuses them', async ({ page, request }) => {
+  await signIn(page, 'editor');
+  await expect(page.getByRole('menuitem', { name: 'Mappings' })).toBeVisible();
+  for (const name of ['Tenants', 'Users', 'Audit log']) {
+    await expect(page.getByRole('menuitem', { name })).toHaveCount(0);
+  }
+  await page.goto('/audit');
+  await expect(page.getByText("Only the tenant's admins read its audit log.")).toBeVisible();
+  const token = await apiToken(request, 'editor');
+  expect((await apiCall(request, token, 'GET', '/users')).status).toBe(403);
+  expect((await apiCall(request, token, 'GET', `/tenants/${tenantId()}/audit`)).status).toBe(403);
+  const tenants = await apiCall(request, token, 'GET', '/tenants');
+  expect(tenants.body.items.map((t: { name: string }) => t.name)).toEqual(['demo-bahmni']);
+});
