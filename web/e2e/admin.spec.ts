@@ -136,11 +136,12 @@ test('a super-admin creates a user, resets their password and deactivates them; 
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill(first);
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(row(page, email)).toBeVisible();
-  await row(page, email).getByRole('button', { name: 'Tenants' }).click();
-  await expect(page.getByText('None yet: add them under Members of a tenant.')).toBeVisible();
+  await row(page, email).getByRole('button', { name: 'Details' }).click();
+  const details = page.getByRole('region', { name: `Details of ${email}` });
+  await expect(details).toContainText('None yet: add them under Members of a tenant.');
 
   // The administrator's reset: the rules again, then a good one that signs in.
-  await row(page, email).getByRole('button', { name: 'Reset password' }).click();
+  await details.getByRole('button', { name: 'Reset password' }).click();
   const reset = page.getByRole('dialog');
   await reset.getByLabel('New password').fill('tiny');
   await reset.getByRole('button', { name: 'Set password' }).click();
@@ -153,6 +154,13 @@ test('a super-admin creates a user, resets their password and deactivates them; 
   const token = ((await login.json()) as { token: string }).token;
   await settled(page);
   await screenshot(page, 'users');
+
+  await details.getByRole('button', { name: 'Make super-admin' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Make super-admin' }).click();
+  await expect(details.getByRole('button', { name: 'Revoke super-admin' })).toBeVisible();
+  await details.getByRole('button', { name: 'Revoke super-admin' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+  await expect(details.getByRole('button', { name: 'Make super-admin' })).toBeVisible();
 
   // Deactivating says the sessions end, and ends the one just opened.
   await row(page, email).getByRole('button', { name: 'Deactivate' }).click();

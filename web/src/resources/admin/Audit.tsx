@@ -125,7 +125,7 @@ export function AuditList() {
         <DataTable.Col source="entity" label="Entity" field={TextField} disableSort />
         <DataTable.Col source="entity_id" label="Entity id" field={TextField} disableSort />
         <DataTable.Col label="Details" disableSort>
-          <ExpandButton show="Show before and after" hide="Hide" />
+          <ExpandButton show="Show" hide="Hide" name="before and after" />
         </DataTable.Col>
       </DataTable>
     </List>

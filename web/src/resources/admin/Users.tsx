@@ -24,6 +24,7 @@ import {
 import BlockIcon from '@mui/icons-material/Block';
 import CheckCircleIcon from '@mui/icons-material/CheckCircleOutline';
 import LockResetIcon from '@mui/icons-material/LockReset';
+import AdminPanelSettingsIcon from '@mui/icons-material/AdminPanelSettings';
 import {
   Alert,
   Box,
@@ -76,6 +77,35 @@ function ActiveToggle() {
           deactivate ? `${user.email} deactivated; ${ended} session${ended === 1 ? '' : 's'} ended` : `${user.email} activated`,
           { type: 'success' },
         );
+        refresh();
+      }}
+    />
+  );
+}
+
+// Grants or revokes super-admin (the API refuses one's own revocation, naming why).
+function SuperAdminToggle() {
+  const user = useRecordContext<User>();
+  const dataProvider = useDataProvider();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  if (!user) return null;
+  const revoke = user.super_admin;
+  return (
+    <ConfirmButton
+      label={revoke ? 'Revoke super-admin' : 'Make super-admin'}
+      startIcon={<AdminPanelSettingsIcon />}
+      color={revoke ? 'warning' : 'primary'}
+      title={`${revoke ? 'Revoke super-admin from' : 'Make super-admin:'} ${user.email}?`}
+      content={
+        revoke
+          ? `${user.email} keeps the tenants they are a member of, with their roles there, and no more.`
+          : `${user.email} may then create tenants and users and act as admin in every tenant.`
+      }
+      confirm={revoke ? 'Revoke' : 'Make super-admin'}
+      action={async () => {
+        await dataProvider.update('users', { id: user.id, data: { super_admin: !revoke }, previousData: user });
+        notify(`${user.email} ${revoke ? 'is no longer a super-admin' : 'is now a super-admin'}`, { type: 'success' });
         refresh();
       }}
     />
@@ -171,8 +201,9 @@ interface Membership {
   role: string;
 }
 
-// The tenants a user belongs to and their role in each (GET /users/{id}).
-function UserMemberships() {
+// A user's detail: the tenants they belong to and their role in each (GET /users/{id}), and
+// the rarer actions (a password reset, super-admin granted or revoked).
+function UserDetail() {
   const user = useRecordContext<User>();
   const { data, isPending, error } = useGetOne<User & { id: number; memberships: Membership[] }>(
     'users',
@@ -180,13 +211,17 @@ function UserMemberships() {
     { enabled: !!user },
   );
   if (!user) return null;
-  if (isPending) return <Typography variant="body2">Loading…</Typography>;
-  if (error) return <Alert severity="error">{errorMessage(error)}</Alert>;
   const memberships = data?.memberships ?? [];
   return (
-    <Box sx={{ py: 1 }}>
-      <Typography variant="subtitle2">Tenants</Typography>
-      {memberships.length === 0 ? (
+    <Box component="section" aria-label={`Details of ${user.email}`} sx={{ py: 1 }}>
+      <Typography variant="subtitle2" component="h3">
+        Tenants
+      </Typography>
+      {isPending ? (
+        <Typography variant="body2">Loading…</Typography>
+      ) : error ? (
+        <Alert severity="error">{errorMessage(error)}</Alert>
+      ) : memberships.length === 0 ? (
         <Typography variant="body2">
           {user.super_admin ? 'None as a member; a super-admin is admin in every tenant.' : 'None yet: add them under Members of a tenant.'}
         </Typography>
@@ -199,6 +234,10 @@ function UserMemberships() {
           ))}
         </ul>
       )}
+      <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', mt: 1 }}>
+        <ResetPasswordButton />
+        <SuperAdminToggle />
+      </Box>
     </Box>
   );
 }
@@ -217,7 +256,7 @@ export function UserList() {
           </TopToolbar>
         }
       >
-        <DataTable bulkActionButtons={false} rowClick={false} expand={<UserMemberships />}>
+        <DataTable bulkActionButtons={false} rowClick={false} expand={<UserDetail />}>
           <DataTable.Col source="email" label="Email" field={TextField} />
           <DataTable.Col source="super_admin" label="Super-admin" field={BooleanField} disableSort />
           <DataTable.Col source="active" label="Active" field={BooleanField} disableSort />
@@ -227,8 +266,7 @@ export function UserList() {
           <DataTable.Col label="Actions" disableSort>
             <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
               <ActiveToggle />
-              <ResetPasswordButton />
-              <ExpandButton show="Tenants" hide="Hide tenants" />
+              <ExpandButton show="Details" hide="Hide details" />
             </Box>
           </DataTable.Col>
         </DataTable>

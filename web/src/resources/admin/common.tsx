@@ -87,7 +87,7 @@ export function ConfirmButton({
 
 // Opens and closes a row's detail panel: the table's own expand icon is not reachable by
 // keyboard, this is a real button.
-export function ExpandButton({ show, hide }: { show: string; hide: string }) {
+export function ExpandButton({ show, hide, name }: { show: string; hide: string; name?: string }) {
   const record = useRecordContext();
   const resource = useResourceContext();
   const [expanded, toggle] = useExpanded(resource ?? '', record?.id ?? '');
@@ -96,6 +96,7 @@ export function ExpandButton({ show, hide }: { show: string; hide: string }) {
     <Button
       size="small"
       aria-expanded={expanded}
+      aria-label={name ? `${expanded ? hide : show} ${name}` : undefined}
       onClick={(e) => {
         e.stopPropagation();
         toggle();
