@@ -35,8 +35,8 @@ export const resources: Record<string, ResourceSpec> = {
   'api-keys': { tenant: true, path: 'api-keys', sort: false },
   audit: { tenant: true, path: 'audit', sort: false },
   config: { tenant: true, path: 'config', idField: 'key', sort: false, updateMethod: 'PUT', updatable: ['value', 'is_secret'] },
-  tenants: { tenant: false, path: 'tenants', sort: true, updatable: ['name', 'active'] },
-  users: { tenant: false, path: 'users', sort: true, updatable: ['active', 'super_admin'] },
+  tenants: { tenant: false, path: 'tenants', sort: ['id', 'name', 'type', 'created_at'], updatable: ['name', 'active'] },
+  users: { tenant: false, path: 'users', sort: ['id', 'email', 'created_at'], updatable: ['active', 'super_admin'] },
 };
 
 export function specOf(resource: string): ResourceSpec {
