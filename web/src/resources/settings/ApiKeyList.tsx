@@ -208,6 +208,7 @@ export function ApiKeyList() {
     <>
       <List
         title="API keys"
+        empty={false}
         sort={{ field: 'created_at', order: 'DESC' }}
         exporter={false}
         actions={

@@ -233,7 +233,7 @@ function ConfigBody() {
 
 export function ConfigList() {
   return (
-    <List title="Config" pagination={false} perPage={500} actions={false} exporter={false} disableSyncWithLocation>
+    <List title="Config" empty={false} pagination={false} perPage={500} actions={false} exporter={false} disableSyncWithLocation>
       <ConfigBody />
     </List>
   );

@@ -156,6 +156,7 @@ export function MemberList() {
     <>
       <List
         title="Members"
+        empty={false}
         sort={{ field: 'email', order: 'ASC' }}
         exporter={false}
         actions={
