@@ -223,8 +223,15 @@ export function ApiKeyList() {
           <TextField source="name" label="Name" />
           <TextField source="prefix" label="Starts with" sortable={false} sx={{ fontFamily: 'monospace' }} />
           <TextField source="role" label="Role" sortable={false} />
-          <DateField source="created_at" label="Created" showTime />
-          <DateField source="last_used_at" label="Last used" showTime emptyText="never" sortable={false} />
+          <DateField source="created_at" label="Created" showTime options={{ dateStyle: 'short', timeStyle: 'short' }} />
+          <DateField
+            source="last_used_at"
+            label="Last used"
+            showTime
+            options={{ dateStyle: 'short', timeStyle: 'short' }}
+            emptyText="never"
+            sortable={false}
+          />
           <FunctionField<ApiKey>
             label="State"
             sortable={false}

@@ -168,7 +168,7 @@ function ConfigDialog({ mode, onClose }: { mode: Mode; onClose: () => void }) {
 
 function RowActions({ entry, onOpen }: { entry: ConfigEntry; onOpen: (mode: Mode) => void }) {
   return (
-    <Box sx={{ display: 'flex', gap: 1, justifyContent: 'flex-end', flexWrap: 'wrap' }}>
+    <Box sx={{ display: 'flex', gap: 1, justifyContent: 'flex-end', whiteSpace: 'nowrap' }}>
       {entry.is_secret ? (
         <Button
           size="small"
@@ -217,7 +217,14 @@ function ConfigBody() {
         <TextField source="key" label="Key" sortable={false} sx={{ fontFamily: 'monospace' }} />
         <FunctionField<ConfigEntry> label="Value" sortable={false} render={(r) => <ConfigValue entry={r} />} />
         <FunctionField<ConfigEntry> label="Secret" sortable={false} render={(r) => (r.is_secret ? 'yes' : 'no')} />
-        <DateField source="updated_at" label="Updated" showTime sortable={false} />
+        <DateField
+          source="updated_at"
+          label="Updated"
+          showTime
+          options={{ dateStyle: 'short', timeStyle: 'short' }}
+          sortable={false}
+          sx={{ whiteSpace: 'nowrap' }}
+        />
         {isAdmin && (
           <FunctionField<ConfigEntry>
             label="Actions"
