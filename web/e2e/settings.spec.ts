@@ -192,6 +192,58 @@ test('bundle: export downloads a zip; a bad upload shows the refusal; the export
   await expect(page.getByRole('table', { name: /per file/ })).toContainText('mappingMetadata.json');
 });
 
+test('members: add by email, change a role, the last admin is kept, remove', async ({ page, request }) => {
+  // Two fresh users: one stays the tenant's admin member (a tenant always keeps one, so the
+  // test cannot take it back; nobody else uses this user), the other is added and removed.
+  const token = await apiToken(request, 'admin');
+  const stamp = Date.now();
+  const keeper = `e2e-admin-${stamp}@example.org`;
+  const passing = `e2e-member-${stamp}@example.org`;
+  for (const email of [keeper, passing]) {
+    const made = await apiCall(request, token, 'POST', '/users', { email, password: 'quartz ember valley lantern' });
+    expect(made.status).toBe(201);
+  }
+  await signIn(page, 'admin');
+  await open(page, 'Members');
+  const dialog = page.getByRole('dialog');
+  const add = async (email: string, role: string) => {
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await dialog.getByLabel('User’s email').fill(email);
+    await dialog.getByLabel('Role').click();
+    await page.getByRole('option', { name: new RegExp(`^${role}:`) }).click();
+    await dialog.getByRole('button', { name: 'Add' }).click();
+  };
+  await add('nobody-e2e@example.org', 'viewer');
+  await expect(dialog.getByRole('alert')).toContainText("no user with email 'nobody-e2e@example.org'");
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  const role = (email: string) => page.getByRole('combobox', { name: `Role of ${email}` });
+  const admins = (await apiCall(request, token, 'GET', `${t()}/members?size=100`)).body.items.filter(
+    (m: { role: string }) => m.role === 'admin',
+  );
+  await add(keeper, 'admin');
+  await expect(dialog).toBeHidden();
+  await expect(role(keeper)).toHaveText('admin');
+  if (admins.length === 0) {
+    // The only admin member: demoting them is refused with the API's message.
+    await role(keeper).click();
+    await page.getByRole('option', { name: 'viewer' }).click();
+    await expect(page.getByText(/last admin of tenant/)).toBeVisible();
+    await expect(role(keeper)).toHaveText('admin');
+  }
+
+  await add(passing, 'viewer');
+  await expect(dialog).toBeHidden();
+  await role(passing).click();
+  await page.getByRole('option', { name: 'editor' }).click();
+  await expect(page.getByText(`${passing} is now editor`)).toBeVisible();
+  await page.getByRole('button', { name: `Remove ${passing}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('row', { name: new RegExp(passing) })).toHaveCount(0);
+  const members = (await apiCall(request, token, 'GET', `${t()}/members?size=100`)).body.items as { email: string }[];
+  expect(members.map((m) => m.email)).not.toContain(passing);
+});
+
 test('a viewer reads the settings without edit controls; a forced write is refused', async ({ page, request }) => {
   await signIn(page, 'viewer');
   await open(page, 'Config');
