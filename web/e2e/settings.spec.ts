@@ -75,6 +75,9 @@ test('config: a secret is shown as set, replaced, never displayed, and audited w
   // Delete it, after a confirmation.
   await page.getByRole('button', { name: 'Delete e2e_token' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+  // (An open dialog hides the rows from the accessibility tree: wait for it to close.)
+  await expect(page.getByText('e2e_token deleted')).toBeVisible();
+  await expect(page.getByRole('dialog')).toBeHidden();
   await expect(page.getByRole('row', { name: /e2e_token/ })).toHaveCount(0);
   const after = await apiCall(request, token, 'GET', `${t()}/config`);
   expect((after.body.items as { key: string }[]).map((e) => e.key)).not.toContain('e2e_token');
@@ -239,6 +242,8 @@ test('members: add by email, change a role, the last admin is kept, remove', asy
   await expect(page.getByText(`${passing} is now editor`)).toBeVisible();
   await page.getByRole('button', { name: `Remove ${passing}` }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByText(`${passing} removed`)).toBeVisible();
+  await expect(page.getByRole('dialog')).toBeHidden();
   await expect(page.getByRole('row', { name: new RegExp(passing) })).toHaveCount(0);
   const members = (await apiCall(request, token, 'GET', `${t()}/members?size=100`)).body.items as { email: string }[];
   expect(members.map((m) => m.email)).not.toContain(passing);

@@ -167,6 +167,7 @@ function ConfigDialog({ mode, onClose }: { mode: Mode; onClose: () => void }) {
 }
 
 function RowActions({ entry, onOpen }: { entry: ConfigEntry; onOpen: (mode: Mode) => void }) {
+  const notify = useNotify();
   return (
     <Box sx={{ display: 'flex', gap: 1, justifyContent: 'flex-end', whiteSpace: 'nowrap' }}>
       {entry.is_secret ? (
@@ -195,7 +196,7 @@ function RowActions({ entry, onOpen }: { entry: ConfigEntry; onOpen: (mode: Mode
             ? 'The secret is removed for good; the integration no longer has it.'
             : 'The integration no longer sees this value.'
         }
-        successMessage={`${entry.key} deleted`}
+        mutationOptions={{ onSuccess: () => notify(`${entry.key} deleted`, { type: 'info' }) }}
       />
     </Box>
   );

@@ -151,6 +151,7 @@ function RoleSelect({ member }: { member: Member }) {
 
 export function MemberList() {
   const { isAdmin } = useSession();
+  const notify = useNotify();
   const [adding, setAdding] = useState(false);
   return (
     <>
@@ -193,7 +194,7 @@ export function MemberList() {
                   aria-label={`Remove ${m.email}`}
                   confirmTitle={`Remove ${m.email} from the tenant?`}
                   confirmContent="They lose access to this tenant at once; their user account stays."
-                  successMessage={`${m.email} removed`}
+                  mutationOptions={{ onSuccess: () => notify(`${m.email} removed`, { type: 'info' }) }}
                 />
               )}
             />
