@@ -193,6 +193,7 @@ test('bundle: export downloads a zip; a bad upload shows the refusal; the export
   await page.getByRole('dialog').getByRole('button', { name: 'Import' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Imported:' })).toContainText('0 created');
   await expect(page.getByRole('table', { name: /per file/ })).toContainText('mappingMetadata.json');
+  await screenshot(page, 'settings-bundle');
 });
 
 test('members: add by email, change a role, the last admin is kept, remove', async ({ page, request }) => {
@@ -245,11 +246,13 @@ test('members: add by email, change a role, the last admin is kept, remove', asy
   await expect(page.getByText(`${passing} removed`)).toBeVisible();
   await expect(page.getByRole('dialog')).toBeHidden();
   await expect(page.getByRole('row', { name: new RegExp(passing) })).toHaveCount(0);
+  await screenshot(page, 'settings-members');
   const members = (await apiCall(request, token, 'GET', `${t()}/members?size=100`)).body.items as { email: string }[];
   expect(members.map((m) => m.email)).not.toContain(passing);
 });
 
 test('a viewer reads the settings without edit controls; a forced write is refused', async ({ page, request }) => {
+  await page.setViewportSize({ width: 1024, height: 768 }); // a tablet
   await signIn(page, 'viewer');
   await open(page, 'Config');
   const secret = page.getByRole('row', { name: /avni_password/ });
@@ -257,6 +260,8 @@ test('a viewer reads the settings without edit controls; a forced write is refus
   await expect(page.getByRole('row', { name: /avni_user/ })).toContainText('admin@sim');
   await expect(page.getByRole('button', { name: 'Add key' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: /^(Replace|Change|Delete) / })).toHaveCount(0);
+  // Nothing sideways off a tablet's screen.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
 
   await open(page, 'Members');
   await expect(page.getByRole('row', { name: /viewer@example.org/ })).toBeVisible();

@@ -134,6 +134,7 @@ function RoleSelect({ member }: { member: Member }) {
     <MuiTextField
       select
       size="small"
+      variant="standard"
       value={member.role}
       disabled={busy}
       onChange={(e) => void change(e.target.value as Role)}
