@@ -210,14 +210,14 @@ function ImportCard() {
 }
 
 export function BundlePage() {
-  const { isAdmin } = useSession();
+  const { isAdmin, tenant } = useSession();
   if (!isAdmin) return <AdminOnly title="Bundle" what="Bundles" />;
   return (
     <Box sx={{ mt: 2 }}>
       <Title title="Bundle" />
       <Stack spacing={2}>
         <ExportCard />
-        <ImportCard />
+        <ImportCard key={tenant?.id ?? 'none'} />
       </Stack>
     </Box>
   );

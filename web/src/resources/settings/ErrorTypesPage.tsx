@@ -151,7 +151,13 @@ function TypeDialog({
   );
 }
 
+// A fresh editor per tenant: a working copy never outlives the tenant it was loaded from.
 export function ErrorTypesPage() {
+  const { tenant } = useSession();
+  return <ErrorTypesEditor key={tenant?.id ?? 'none'} />;
+}
+
+function ErrorTypesEditor() {
   const { tenant, isAdmin } = useSession();
   const notify = useNotify();
   const queryClient = useQueryClient();
