@@ -237,7 +237,7 @@ export function ApiKeyList() {
             sortable={false}
             render={(k) =>
               keyState(k) === 'revoked' ? (
-                <Chip size="small" label={`revoked ${new Date(k.revoked_at as string).toLocaleString()}`} />
+                <Chip size="small" label={`revoked ${new Date(k.revoked_at as string).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}`} />
               ) : (
                 <Chip size="small" color="success" variant="outlined" label="active" />
               )
