@@ -72,17 +72,60 @@ function TypeCell({ record }: { record: ErrorRecord }) {
   );
 }
 
+// The message in at most three lines (the whole of it on hover and in the detail).
 function MessageCell({ record }: { record: ErrorRecord }) {
   return (
     <Typography
       variant="body2"
       title={record.message}
-      sx={{ maxWidth: 360, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+      sx={{
+        minWidth: 220,
+        maxWidth: 420,
+        overflow: 'hidden',
+        display: '-webkit-box',
+        WebkitLineClamp: 3,
+        WebkitBoxOrient: 'vertical',
+        wordBreak: 'break-word',
+      }}
     >
       {record.message}
     </Typography>
   );
 }
+
+// A time in two short lines: the day, then the time of day.
+function TimeCell({ iso }: { iso: string | null }) {
+  const text = formatTime(iso);
+  const [day, time] = text.split(' ');
+  return (
+    <Box component="span" sx={{ whiteSpace: 'nowrap', display: 'inline-block' }}>
+      {day}
+      {time && (
+        <>
+          <br />
+          {time}
+        </>
+      )}
+    </Box>
+  );
+}
+
+// The entity id, shortened (a uuid is long); whole on hover and in the detail.
+function EntityIdCell({ id }: { id: string }) {
+  const short = id.length > 13 ? `${id.slice(0, 8)}…` : id;
+  return (
+    <Box component="span" title={id} sx={{ fontFamily: 'monospace', fontSize: '0.8rem', whiteSpace: 'nowrap' }}>
+      {short}
+    </Box>
+  );
+}
+
+// The table scrolls sideways within the page on a narrow screen (a tablet) rather than widening
+// the whole page: its wrapper takes no width of its own from the table.
+export const tableSx = {
+  '& .RaDataTable-tableWrapper': { overflowX: 'auto', contain: 'inline-size' },
+  '& th': { whiteSpace: 'nowrap' },
+};
 
 const Empty = () => (
   <Box sx={{ p: 3 }}>
@@ -115,28 +158,33 @@ export function ErrorList() {
             bulkActionButtons={canEdit ? <></> : false}
             bulkActionsToolbar={canEdit ? <ErrorBulkToolbar /> : undefined}
             empty={<Empty />}
+            sx={tableSx}
           >
-            <Col source="entity_type" label="Entity type" disableSort />
             <Col
-              source="entity_id"
-              label="Entity id"
+              source="entity_type"
+              label="Entity type and id"
               disableSort
               render={(r) => (
-                <Box component="span" sx={{ fontFamily: 'monospace', fontSize: '0.8rem', wordBreak: 'break-all' }}>
-                  {r.entity_id}
+                <Box>
+                  <Typography variant="body2" component="span">
+                    {r.entity_type}
+                  </Typography>
+                  <Box>
+                    <EntityIdCell id={r.entity_id} />
+                  </Box>
                 </Box>
               )}
             />
             <Col source="error_type.name" label="Error type" disableSort render={(r) => <TypeCell record={r} />} />
             <DataTable.NumberCol source="attempts" label="Attempts" disableSort />
             <DataTable.NumberCol source="occurrences" label="Occurrences" disableSort />
-            <Col source="first_seen_at" label="First seen" render={(r) => formatTime(r.first_seen_at)} />
-            <Col source="last_seen_at" label="Last seen" disableSort render={(r) => formatTime(r.last_seen_at)} />
+            <Col source="first_seen_at" label="First seen" render={(r) => <TimeCell iso={r.first_seen_at} />} />
+            <Col source="last_seen_at" label="Last seen" disableSort render={(r) => <TimeCell iso={r.last_seen_at} />} />
             <Col
               source="next_attempt_at"
               label="Next attempt"
               disableSort
-              render={(r) => formatTime(r.next_attempt_at)}
+              render={(r) => <TimeCell iso={r.next_attempt_at} />}
             />
             <Col source="message" label="Latest message" disableSort render={(r) => <MessageCell record={r} />} />
             <Col

@@ -65,7 +65,7 @@ function Body({ body }: { body: string }) {
   return (
     <Box
       component="pre"
-      aria-label="Failed payload"
+      aria-label="Failed payload content"
       tabIndex={0}
       sx={{
         m: 0,

@@ -20,6 +20,7 @@ import RestartAltIcon from '@mui/icons-material/RestartAlt';
 import { api } from '../../api/http';
 import { tenantPath } from '../../api/session';
 import { useSession } from '../../api/useSession';
+import { tableSx } from './ErrorList';
 import { cursorBody, cursorText, formatLag, formatTime, type CursorForm, type SyncStatus } from './format';
 
 const Col = DataTable.Col<SyncStatus & { id: string }>;
@@ -198,20 +199,22 @@ export function SyncStatusList() {
       resource="sync-status"
       title="Sync status"
       sort={{ field: 'entity_type', order: 'ASC' }}
-      perPage={100}
+      perPage={500}
+      pagination={false}
       actions={false}
       empty={false}
     >
       <DataTable
         bulkActionButtons={false}
         rowClick={false}
+        sx={tableSx}
         empty={
           <Typography sx={{ p: 3 }}>No source has been read yet: a flow writes its cursor after its first run.</Typography>
         }
       >
         <Col source="entity_type" label="Entity type" />
         <Col label="Cursor" disableSort render={(s) => <span style={{ wordBreak: 'break-all' }}>{cursorText(s)}</span>} />
-        <Col label="Lag" disableSort render={(s) => formatLag(s.read_upto_time, now)} />
+        <Col label="Lag" disableSort render={(s) => <span style={{ whiteSpace: 'nowrap' }}>{formatLag(s.read_upto_time, now)}</span>} />
         <Col
           source="running"
           label="Flow"
@@ -226,7 +229,7 @@ export function SyncStatusList() {
             label="Actions"
             disableSort
             render={(s) => (
-              <Stack direction="row" spacing={1}>
+              <Stack direction="row" spacing={1} sx={{ whiteSpace: 'nowrap' }}>
                 <SetCursorButton status={s} />
                 <RewindButton status={s} />
               </Stack>
