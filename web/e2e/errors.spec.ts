@@ -50,7 +50,7 @@ test('an editor maps "O+", reprocesses all matching records and sees them gone',
   const token = await apiToken(request, 'editor');
   await signIn(page, 'editor');
   await waitForRecords(page, 'O+');
-  await expect(page.getByRole('heading', { name: 'Error records by type' })).toBeVisible();
+  await expect(page.getByText(/of them disabled|Counts unavailable/)).toBeVisible();
   await screenshot(page, 'errors-list');
 
   // One record: its message names the answer, and the editor sees the failed payload.
@@ -108,9 +108,9 @@ test('an editor maps "O+", reprocesses all matching records and sees them gone',
   await page.getByLabel('Search messages').fill('O+');
   await expect(page).toHaveURL(/O%2B/);
   const matching = await count('&text=O%2B');
-  const everything = await count('');
   expect(matching).toBeGreaterThan(0);
-  expect(matching).toBeLessThan(everything); // the demo also parks Bahmni encounters (by the concept's uuid)
+  // (The demo also parks Bahmni encounters, naming the concept's uuid rather than "O+".)
+  expect(matching).toBeLessThan(await count(''));
   await expect(dataRows(page)).toHaveCount(matching);
   await page.getByRole('checkbox', { name: 'Select all', exact: true }).check();
   await page.getByRole('button', { name: `Select all ${matching} matching this filter` }).click();
@@ -122,18 +122,24 @@ test('an editor maps "O+", reprocesses all matching records and sees them gone',
   await confirm.getByRole('button', { name: 'Reprocess' }).click();
   await expect(page.getByText(`${plural(matching)} scheduled for reprocessing`)).toBeVisible();
 
-  // All matching no filter at all: every record of the tenant (the API wants "all": true).
+  // All matching no filter at all: every record of the tenant (the API wants "all": true). The
+  // demo's errors job may retry the records just made due at any minute: the count is the list's.
   await page.getByLabel('Search messages').fill('');
   await expect(page).not.toHaveURL(/O%2B/);
-  await expect(dataRows(page)).toHaveCount(everything);
+  const range = page.getByText(/^\d+-\d+ of \d+$/);
+  await expect(range).toBeVisible();
+  const shown = Number((await range.innerText()).split(' of ')[1]);
+  expect(shown).toBeGreaterThan(matching);
   await page.getByRole('checkbox', { name: 'Select all', exact: true }).check();
-  await page.getByRole('button', { name: `Select all ${everything} matching this filter` }).click();
+  await page.getByRole('button', { name: `Select all ${shown} matching this filter` }).click();
   await page.getByRole('button', { name: 'Reprocess' }).click();
   confirm = page.getByRole('dialog');
-  await expect(confirm).toContainText(`Reprocess ${plural(everything)}?`);
-  await expect(confirm).toContainText(`all ${plural(everything)} of the tenant`);
+  await expect(confirm).toContainText(`Reprocess ${plural(shown)}?`);
+  await expect(confirm).toContainText(`all ${plural(shown)} of the tenant`);
   await confirm.getByRole('button', { name: 'Reprocess' }).click();
-  await expect(page.getByText(`${plural(everything)} scheduled for reprocessing`)).toBeVisible();
+  const done = page.getByText(/^\d+ error records? scheduled for reprocessing$/);
+  await expect(done).toBeVisible();
+  expect(Number((await done.innerText()).split(' ')[0])).toBeLessThanOrEqual(shown);
 
   // The errors job retries them now; reloading shows the list empty within a bounded time.
   const run = await apiCall(request, token, 'POST', `${tenant()}/jobs/errors/run`);
@@ -185,7 +191,9 @@ test('sync status lists every entity type with its cursor; only admins may set o
   await page.getByRole('dialog').getByRole('button', { name: 'Set cursor' }).click();
   await expect(page.getByRole('dialog', { name: `Set the ${first} cursor?` })).toContainText('read again');
   await page.getByRole('dialog', { name: `Set the ${first} cursor?` }).getByRole('button', { name: 'Cancel' }).click();
-  await page.keyboard.press('Escape');
+  const form = page.getByRole('dialog', { name: `Set the ${first} cursor`, exact: true });
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  await expect(form).toHaveCount(0);
   const after = (await apiCall(request, token, 'GET', `${tenant()}/sync-status?size=500`)).body.items as { entity_type: string }[];
   expect(after.map((s) => s.entity_type)).toContain(first);
 

@@ -176,6 +176,7 @@ export function ErrorList() {
               )}
             />
             <Col source="error_type.name" label="Error type" disableSort render={(r) => <TypeCell record={r} />} />
+            <Col source="message" label="Latest message" disableSort render={(r) => <MessageCell record={r} />} />
             <DataTable.NumberCol source="attempts" label="Attempts" disableSort />
             <DataTable.NumberCol source="occurrences" label="Occurrences" disableSort />
             <Col source="first_seen_at" label="First seen" render={(r) => <TimeCell iso={r.first_seen_at} />} />
@@ -186,7 +187,6 @@ export function ErrorList() {
               disableSort
               render={(r) => <TimeCell iso={r.next_attempt_at} />}
             />
-            <Col source="message" label="Latest message" disableSort render={(r) => <MessageCell record={r} />} />
             <Col
               source="processing_disabled"
               label="Disabled"

@@ -213,7 +213,11 @@ export function SyncStatusList() {
         }
       >
         <Col source="entity_type" label="Entity type" />
-        <Col label="Cursor" disableSort render={(s) => <span style={{ wordBreak: 'break-all' }}>{cursorText(s)}</span>} />
+        <Col label="Cursor" disableSort render={(s) => (
+            <Typography variant="body2" component="span" sx={{ display: 'block', minWidth: 200, maxWidth: { xs: 280, lg: 440 }, wordBreak: 'break-all' }}>
+              {cursorText(s)}
+            </Typography>
+          )} />
         <Col label="Lag" disableSort render={(s) => <span style={{ whiteSpace: 'nowrap' }}>{formatLag(s.read_upto_time, now)}</span>} />
         <Col
           source="running"
@@ -229,7 +233,7 @@ export function SyncStatusList() {
             label="Actions"
             disableSort
             render={(s) => (
-              <Stack direction="row" spacing={1} sx={{ whiteSpace: 'nowrap' }}>
+              <Stack direction={{ xs: 'column', lg: 'row' }} spacing={1} sx={{ whiteSpace: 'nowrap', alignItems: 'flex-start' }}>
                 <SetCursorButton status={s} />
                 <RewindButton status={s} />
               </Stack>
