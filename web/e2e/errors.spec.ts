@@ -26,6 +26,11 @@ test('a viewer sees the error records with no action control and no payload', as
   await signIn(page, 'viewer');
   await waitForRecords(page, 'O+');
   await expect(page.getByRole('heading', { name: 'Error records by type' })).toBeVisible();
+  // A type's count filters the list by that type (the demo's records are all Unclassified).
+  await page.getByRole('button', { name: /^Show the \d+ error records? of type Unclassified$/ }).click();
+  await expect(page).toHaveURL(/error_type%22%3A%22Unclassified/);
+  await expect(page.getByLabel('Error type')).toContainText('Unclassified');
+  await expect(dataRows(page).filter({ hasText: 'O+' }).first()).toBeVisible();
   await expect(page.getByRole('checkbox')).toHaveCount(0);
   for (const name of ['Reprocess', 'Disable', 'Enable', 'Delete']) {
     await expect(page.getByRole('button', { name })).toHaveCount(0);
