@@ -55,7 +55,7 @@ const FIELDS: { key: keyof CursorForm; label: string; help: string }[] = [
   { key: 'read_upto_marker', label: 'Read up to marker', help: 'For sources read by a marker' },
 ];
 
-function SetCursorButton({ status }: { status: SyncStatus }) {
+export function SetCursorButton({ status }: { status: SyncStatus }) {
   const notify = useNotify();
   const refresh = useRefresh();
   const [open, setOpen] = useState(false);
@@ -152,7 +152,7 @@ function SetCursorButton({ status }: { status: SyncStatus }) {
   );
 }
 
-function RewindButton({ status }: { status: SyncStatus }) {
+export function RewindButton({ status }: { status: SyncStatus }) {
   const notify = useNotify();
   const refresh = useRefresh();
   const [open, setOpen] = useState(false);
