@@ -12,7 +12,8 @@ import {
   TextInput,
   TopToolbar,
 } from 'react-admin';
-import { Box, Chip, Typography } from '@mui/material';
+import { Box, Chip, Link, Typography } from '@mui/material';
+import { Link as RouterLink } from 'react-router-dom';
 import { useSession } from '../../api/useSession';
 import { errorsDataProvider, useErrorTypes, type ErrorRecord } from './api';
 import { AllMatchingProvider, ErrorBulkToolbar } from './ErrorActions';
@@ -166,9 +167,17 @@ export function ErrorList() {
               disableSort
               render={(r) => (
                 <Box>
-                  <Typography variant="body2" component="span">
+                  <Link
+                    component={RouterLink}
+                    to={`/error-records/${r.id}`}
+                    variant="body2"
+                    underline="hover"
+                    color="inherit"
+                    aria-label={`Open error record ${r.id} (${r.entity_type})`}
+                    onClick={(event) => event.stopPropagation()}
+                  >
                     {r.entity_type}
-                  </Typography>
+                  </Link>
                   <Box>
                     <EntityIdCell id={r.entity_id} />
                   </Box>
