@@ -28,7 +28,7 @@ export const resources: Record<string, ResourceSpec> = {
   'mapping-groups': { tenant: true, path: 'mapping-groups', sort: true, updatable: ['name'] },
   'mapping-types': { tenant: true, path: 'mapping-types', sort: true, updatable: ['name'] },
   'error-records': { tenant: true, path: 'error-records', sort: ['first_seen_at'] },
-  'sync-status': { tenant: true, path: 'sync-status', idField: 'entity_type', sort: false, updateMethod: 'PUT' },
+  'sync-status': { tenant: true, path: 'sync-status', idField: 'entity_type', sort: ['entity_type', 'updated_at'], updateMethod: 'PUT' },
   jobs: { tenant: true, path: 'jobs', idField: 'name', sort: false, updatable: ['cron', 'timezone', 'enabled', 'settings'] },
   runs: { tenant: true, path: 'runs', sort: false },
   members: { tenant: true, path: 'members', idField: 'user_id', sort: ['email', 'role', 'user_id'], updatable: ['role'] },
