@@ -24,5 +24,7 @@ export default defineConfig({
     globals: true,
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test-setup.ts'],
+    // Typing into jsdom is slow on a loaded 2-core machine; a test that hangs still fails.
+    testTimeout: 30_000,
   },
 });
