@@ -16,7 +16,7 @@ import {
   useNotify,
   useRecordContext,
 } from 'react-admin';
-import { Alert, Box, Typography } from '@mui/material';
+import { Alert, Typography } from '@mui/material';
 import { useSession } from '../../api/useSession';
 import { ConflictAlert } from './ConflictAlert';
 import { VoidRestoreButton, type MappingRecord } from './VoidRestoreButton';
@@ -37,24 +37,14 @@ function MappingInputs() {
   const types = useNames('mapping-types');
   return (
     <>
-      <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap', width: '100%' }}>
-        <SelectInput
-          source="group"
-          label="Group"
-          choices={groups.choices}
-          isPending={groups.isPending}
-          validate={required()}
-          sx={{ minWidth: 220 }}
-        />
-        <SelectInput
-          source="type"
-          label="Type"
-          choices={types.choices}
-          isPending={types.isPending}
-          validate={required()}
-          sx={{ minWidth: 220 }}
-        />
-      </Box>
+      <SelectInput
+        source="group"
+        label="Group"
+        choices={groups.choices}
+        isPending={groups.isPending}
+        validate={required()}
+      />
+      <SelectInput source="type" label="Type" choices={types.choices} isPending={types.isPending} validate={required()} />
       <TextInput source="avni_value" label="Avni value" validate={required()} fullWidth />
       <TextInput source="int_system_value" label="Other-system value" validate={required()} fullWidth />
       <SelectInput source="data_type_hint" label="Data type hint" choices={hintChoices} validate={required()} />
@@ -75,7 +65,7 @@ function useFormErrors() {
   const onError = (error: unknown) => {
     const found = conflictOf(error);
     setConflict(found);
-    notify(messageOf(error), { type: 'error' });
+    if (!found) notify(messageOf(error), { type: 'error' });
   };
   return { conflict, clear: () => setConflict(null), onError };
 }

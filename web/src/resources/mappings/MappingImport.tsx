@@ -212,17 +212,22 @@ export function MappingImport() {
 
         <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ my: 2 }} alignItems="flex-start">
           <Box>
-            <Button variant="outlined" component="label" startIcon={<UploadIcon />} disabled={busy !== null}>
+            <Button
+              variant="outlined"
+              startIcon={<UploadIcon />}
+              disabled={busy !== null}
+              onClick={() => fileInput.current?.click()}
+            >
               Choose a CSV file
-              <input
-                ref={fileInput}
-                hidden
-                type="file"
-                accept=".csv,text/csv,text/plain"
-                aria-label="CSV file"
-                onChange={onFile}
-              />
             </Button>
+            <input
+              ref={fileInput}
+              hidden
+              type="file"
+              accept=".csv,text/csv,text/plain"
+              aria-label="CSV file"
+              onChange={onFile}
+            />
             {source?.kind === 'file' && (
               <Typography variant="body2" sx={{ mt: 1 }}>
                 {source.file.name} ({formatBytes(source.file.size)})

@@ -3,7 +3,6 @@ import {
   Button,
   CreateButton,
   Datagrid,
-  EditButton,
   FilterButton,
   FunctionField,
   List,
@@ -14,7 +13,9 @@ import {
   TextInput,
   TopToolbar,
 } from 'react-admin';
-import { Chip, Typography } from '@mui/material';
+import { Box, Chip, IconButton, Tooltip, Typography, useMediaQuery, type Theme } from '@mui/material';
+import EditIcon from '@mui/icons-material/Edit';
+import { Link } from 'react-router-dom';
 import UploadIcon from '@mui/icons-material/UploadFile';
 import { useSession } from '../../api/useSession';
 import { ExportButton } from './ExportButton';
@@ -73,10 +74,31 @@ function About({ record }: { record: MappingRecord }) {
     <Typography
       variant="body2"
       title={record.about}
-      sx={{ maxWidth: 260, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+      sx={{ maxWidth: 200, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
     >
       {record.about}
     </Typography>
+  );
+}
+
+// Edit and void (or restore) as icons, so that the row fits a tablet's width.
+function RowActions({ record }: { record: MappingRecord }) {
+  const label = `${record.avni_value} -> ${record.int_system_value}`;
+  return (
+    <Box sx={{ display: 'flex', whiteSpace: 'nowrap' }} onClick={(event) => event.stopPropagation()}>
+      <Tooltip title="Edit">
+        <IconButton
+          size="small"
+          color="primary"
+          component={Link}
+          to={`/mappings/${record.id}`}
+          aria-label={`Edit mapping ${record.id} (${label})`}
+        >
+          <EditIcon fontSize="small" />
+        </IconButton>
+      </Tooltip>
+      <VoidRestoreButton compact />
+    </Box>
   );
 }
 
@@ -86,6 +108,9 @@ const voidedRow = (record: MappingRecord) => (record.voided ? { opacity: 0.6 } :
 // edit, void and restore in the row.
 export function MappingList() {
   const { canEdit } = useSession();
+  // Below a laptop's width the id and "about" are left out (the edit view has them), so that a
+  // row fits a tablet.
+  const wide = useMediaQuery((theme: Theme) => theme.breakpoints.up('lg'));
   return (
     <List
       title="Mappings"
@@ -100,22 +125,30 @@ export function MappingList() {
         rowClick={canEdit ? 'edit' : false}
         bulkActionButtons={false}
         rowSx={voidedRow}
-        sx={{ '& .RaDatagrid-rowCell': { verticalAlign: 'middle' } }}
+        size="small"
+        sx={{
+          '& .RaDatagrid-rowCell': { verticalAlign: 'middle' },
+          '& td, & th': { px: 1 },
+          '& td.column-group': { whiteSpace: 'nowrap' },
+          '& td.column-type': { overflowWrap: 'anywhere', minWidth: 120 },
+          '& td.column-int_system_value': { overflowWrap: 'anywhere', minWidth: 120 },
+        }}
       >
-        <TextField source="id" label="Id" sortable={false} />
+        {wide && <TextField source="id" label="Id" sortable={false} />}
         <TextField source="group" label="Group" sortable={false} />
         <TextField source="type" label="Type" sortable={false} />
         <TextField source="avni_value" label="Avni value" />
         <TextField source="int_system_value" label="Other-system value" />
         <TextField source="data_type_hint" label="Hint" />
-        <FunctionField<MappingRecord> label="About" sortable={false} render={(record) => <About record={record} />} />
+        {wide && (
+          <FunctionField<MappingRecord> label="About" sortable={false} render={(record) => <About record={record} />} />
+        )}
         <FunctionField<MappingRecord>
           label="Voided"
           sortable={false}
           render={(record) => (record.voided ? <Chip size="small" label="voided" color="warning" /> : null)}
         />
-        {canEdit && <EditButton />}
-        {canEdit && <VoidRestoreButton />}
+        {canEdit && <FunctionField<MappingRecord> label="Actions" sortable={false} render={(record) => <RowActions record={record} />} />}
       </Datagrid>
     </List>
   );

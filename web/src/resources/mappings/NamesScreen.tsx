@@ -7,6 +7,7 @@ import {
   Edit,
   EditButton,
   FunctionField,
+  Labeled,
   List,
   SaveButton,
   SimpleForm,
@@ -142,7 +143,9 @@ export function NameEdit() {
   return (
     <Edit title={`Rename mapping ${noun.one}`} mutationMode="pessimistic" redirect="list">
       <SimpleForm toolbar={<NameToolbar />}>
-        <TextField source="uuid" />
+        <Labeled label="Uuid">
+          <TextField source="uuid" />
+        </Labeled>
         <TextInput source="name" label="Name" validate={required()} />
       </SimpleForm>
     </Edit>

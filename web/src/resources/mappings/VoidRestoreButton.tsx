@@ -2,6 +2,7 @@ import { useState, type MouseEvent } from 'react';
 import { Button, Confirm, useNotify, useRecordContext, useRefresh } from 'react-admin';
 import BlockIcon from '@mui/icons-material/Block';
 import RestoreIcon from '@mui/icons-material/Restore';
+import { IconButton, Tooltip } from '@mui/material';
 import { api } from '../../api/http';
 import { basePath } from '../../dataProvider';
 import { ConflictDialog } from './ConflictAlert';
@@ -20,7 +21,14 @@ export interface MappingRecord {
 
 // Voids a live mapping (after a confirmation) or restores a voided one. A restore that another
 // live mapping blocks shows the service's message, naming that mapping, in a dialog.
-export function VoidRestoreButton({ onDone }: { onDone?: (record: MappingRecord) => void }) {
+export function VoidRestoreButton({
+  onDone,
+  compact = false,
+}: {
+  onDone?: (record: MappingRecord) => void;
+  // An icon with a tooltip (in a list row) rather than a labelled button.
+  compact?: boolean;
+}) {
   const record = useRecordContext<MappingRecord>();
   const notify = useNotify();
   const refresh = useRefresh();
@@ -53,7 +61,21 @@ export function VoidRestoreButton({ onDone }: { onDone?: (record: MappingRecord)
   const label = `${record.avni_value} -> ${record.int_system_value}`;
   return (
     <span onClick={stop}>
-      {record.voided ? (
+      {compact ? (
+        <Tooltip title={record.voided ? 'Restore' : 'Void'}>
+          <span>
+            <IconButton
+              size="small"
+              color={record.voided ? 'primary' : 'error'}
+              aria-label={`${record.voided ? 'Restore' : 'Void'} mapping ${record.id} (${label})`}
+              disabled={busy}
+              onClick={() => (record.voided ? void run(false) : setConfirming(true))}
+            >
+              {record.voided ? <RestoreIcon fontSize="small" /> : <BlockIcon fontSize="small" />}
+            </IconButton>
+          </span>
+        </Tooltip>
+      ) : record.voided ? (
         <Button
           label="Restore"
           aria-label={`Restore mapping ${record.id} (${label})`}
