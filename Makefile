@@ -11,21 +11,34 @@ TEST_DIR := build/test
 
 CONFIGURE = cmake -S . -G Ninja -Wno-dev
 
-.PHONY: run test setup build build-test bench format tidy clean
+.PHONY: run test setup build build-test bench format tidy clean web screenshots
 
 setup:
 	@scripts/setup
 
-build: setup
+build: setup web
 	@$(CONFIGURE) -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAVNI_BUILD_TESTS=OFF >/dev/null
 	@ninja -C $(RELEASE_DIR) -j $(JOBS) avni-integrator
+
+# The admin web app (web/): npm packages from the lock file, then a Vite build into web/dist,
+# redone only when a source of it is newer than the last build.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+  web/package.json web/vite.config.ts web/tsconfig.json
+web/node_modules/.package-lock.json: web/package-lock.json
+	@npm ci --prefix web --no-audit --no-fund --loglevel=error
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	@echo "building the admin app (web/dist)"
+	@cd web && npm run --silent build > build.log 2>&1 || { cat build.log; exit 1; }
+	@touch $@
+web: setup web/dist/index.html
 
 # A local try-out: the demo tenant demo-bahmni syncs the Avni and OpenMRS simulators, which run
 # in the server's process on loopback (README, "The demo"): private targets are allowed
 # explicitly, as a production serve must not do without reason.
 run: build
 	@mkdir -p var
-	$(RELEASE_DIR)/src/app/avni-integrator serve --db $(DB) --port $(PORT) --allow-private-targets --demo
+	$(RELEASE_DIR)/src/app/avni-integrator serve --db $(DB) --port $(PORT) --allow-private-targets --demo \
+	  --web-dir web/dist
 
 # The npm packages the tests use (the Cognito reference client), from the lock file.
 COGNITO_JS := tests/cognito/js
@@ -34,8 +47,8 @@ $(COGNITO_JS)/node_modules/.package-lock.json: $(COGNITO_JS)/package-lock.json
 
 # One tree, built once with ASan+UBSan, runs the whole suite under them. ctest starts and
 # removes the throwaway PostgreSQL itself (the `pg` fixture).
-build-test: setup $(COGNITO_JS)/node_modules/.package-lock.json
-	@$(CONFIGURE) -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1" -DAVNI_SANITIZE=ON >/dev/null
+build-test: setup web $(COGNITO_JS)/node_modules/.package-lock.json
+	@$(CONFIGURE) -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1" -DCMAKE_CXX_FLAGS_DEBUG="-g1" -DAVNI_SANITIZE=ON >/dev/null
 	@ninja -C $(TEST_DIR) -j $(JOBS)
 
 test: build-test
@@ -69,6 +82,11 @@ bench: build
 	  $(RELEASE_DIR)/bench/bahmni_e2e --subjects 200 --latency-ms 20 \
 	    --pg "$$(cat build/bench-pg/dsn)"; \
 	  status=$$?; scripts/pg-throwaway stop build/bench-pg; exit $$status
+
+# The README's screenshots: the end-to-end tests, run against the release binary, write them.
+screenshots: build
+	@cd web && AVNI_BIN=../$(RELEASE_DIR)/src/app/avni-integrator \
+	  AVNI_SCREENSHOTS=../docs/screenshots npx playwright test
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

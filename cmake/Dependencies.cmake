@@ -24,6 +24,9 @@ find_package(Boost 1.74 REQUIRED)
 find_package(SQLite3 REQUIRED)
 # Cognito's SRP (big numbers, SHA-256, HMAC) and the HTTP client's TLS tests.
 find_package(OpenSSL REQUIRED)
+# gzip: the admin app's files are kept compressed for the browsers that accept it (and the HTTP
+# client's tests send gzip-encoded answers).
+find_package(ZLIB REQUIRED)
 add_library(soci INTERFACE)
 target_include_directories(soci SYSTEM INTERFACE ${SOCI_INCLUDE_DIR} ${PostgreSQL_INCLUDE_DIRS})
 target_link_libraries(soci INTERFACE ${SOCI_SQLITE3} ${SOCI_POSTGRESQL} ${SOCI_CORE}
@@ -32,6 +35,4 @@ target_link_libraries(soci INTERFACE ${SOCI_SQLITE3} ${SOCI_POSTGRESQL} ${SOCI_C
 if(AVNI_BUILD_TESTS)
   find_package(GTest REQUIRED)
   include(GoogleTest)
-  # The HTTP client's tests: gzip-encoded answers.
-  find_package(ZLIB REQUIRED)
 endif()

@@ -7,6 +7,7 @@
 #include "api/http_error.hpp"
 #include "api/request_target.hpp"
 #include "api/routes.hpp"
+#include "api/web_assets.hpp"
 
 namespace avni::api {
 
@@ -64,6 +65,17 @@ Response Dispatcher::Run(Exchange& exchange) {
     response = ErrorResponse(Error::Internal("internal error; see the service log"));
   }
   Log(exchange, response.status, started);
+  return response;
+}
+
+std::optional<Response> Dispatcher::ServeWeb(const Exchange& exchange) const {
+  const Request& request = exchange.request;
+  if (!services_.web_assets || (request.method != "GET" && request.method != "HEAD")) {
+    return std::nullopt;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto response = services_.web_assets->Serve(request.path, request.headers);
+  if (response) Log(exchange, response->status, started);
   return response;
 }
 

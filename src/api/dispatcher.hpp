@@ -47,6 +47,11 @@ class Dispatcher {
   Response Refuse(std::string_view method, std::string_view path, int status,
                   const Error& error) const;
 
+  // The admin app's answer to a GET or HEAD no route matched (a file of the app, or index.html
+  // for a client-side route), logged like any answer; nullopt when there is no app or the path
+  // is not the app's (then the caller answers 404).
+  std::optional<Response> ServeWeb(const Exchange& exchange) const;
+
   const std::vector<Route>& routes() const { return routes_; }
   const ApiOptions& options() const { return services_.options; }
 

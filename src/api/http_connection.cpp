@@ -127,15 +127,17 @@ http::response<http::string_body> Serialize(api::Response&& from, bool head, boo
   http::response<http::string_body> to;
   to.result(static_cast<unsigned>(from.status));
   to.version(11);
+  bool cache_control = false;  // API answers are never cached; the admin app's files say
   for (const auto& [name, value] : from.headers) {
     if (name.find_first_of("\r\n") != std::string::npos ||
         value.find_first_of("\r\n") != std::string::npos) {
       spdlog::warn("dropped the answer header {}: it holds a line break", Lower(name));
       continue;
     }
+    if (beast::iequals(name, "cache-control")) cache_control = true;
     to.insert(name, value);
   }
-  to.set(http::field::cache_control, "no-store");
+  if (!cache_control) to.set(http::field::cache_control, "no-store");
   to.set("X-Content-Type-Options", "nosniff");
   if (close) to.set(http::field::connection, "close");
   const bool bodiless = from.status < 200 || from.status == 204 || from.status == 304;
@@ -263,6 +265,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     exchange_.request.body = std::move(parser_->get().body());
     parser_.reset();
     if (!exchange_.route) {
+      if (auto web = server_.dispatcher.ServeWeb(exchange_)) {
+        return Answer(std::move(*web), keep_alive_, false);
+      }
       const api::Request& r = exchange_.request;
       return Answer(server_.dispatcher.Refuse(
                         r.method, r.path, 404,

@@ -17,6 +17,8 @@ class MappingCache;
 
 namespace avni::api {
 
+class WebAssets;
+
 struct ApiOptions {
   // The largest request body a route takes unless it says otherwise (Route::max_body): every
   // JSON endpoint. A body over it is refused with 413 before it is read.
@@ -42,6 +44,8 @@ struct Services {
   // Told of every committed write to a tenant's mappings, groups or types (Invalidate), so
   // that lookups see it at once. Null where nothing caches mappings (tests, benchmarks).
   mapping::MappingCache* mappings_cache = nullptr;
+  // The admin web app's files, served at `/` for what no route matches. Null: API only.
+  const WebAssets* web_assets = nullptr;
 };
 
 }  // namespace avni::api

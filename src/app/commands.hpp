@@ -45,6 +45,10 @@ struct ServeOptions {
   // --demo: the Avni and OpenMRS simulators in this process and the tenant "demo-bahmni" wired
   // to them (demo.hpp); needs --allow-private-targets, as they listen on loopback.
   bool demo = false;
+  // The admin web app's build, served at `/`; empty: the API only. When the folder is missing,
+  // serve goes on without the app (saying so) unless the folder was asked for explicitly.
+  std::string web_dir = "web/dist";
+  bool web_dir_explicit = false;
 };
 int Serve(const GlobalOptions& global, const ServeOptions& options);
 int Migrate(const GlobalOptions& global);

@@ -148,8 +148,18 @@ int main(int argc, char** argv) {
                    "On SIGTERM, how long running jobs get to commit their page")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
+  auto* web_dir =
+      serve
+          ->add_option("--web-dir", serve_options.web_dir,
+                       "The admin web app's build (npm run build in web/), served at / ('': the "
+                       "API only)")
+          ->envname("AVNI_INT_WEB_DIR")
+          ->capture_default_str();
   AddTargetOptions(*serve, serve_options.targets);
-  serve->callback([&] { exit_code = app::Serve(global, serve_options); });
+  serve->callback([&] {
+    serve_options.web_dir_explicit = web_dir->count() > 0;
+    exit_code = app::Serve(global, serve_options);
+  });
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   migrate->callback([&] { exit_code = app::Migrate(global); });

@@ -14,6 +14,7 @@
 #include <cstdlib>
 
 #include "api/http_server.hpp"
+#include "api/web_assets.hpp"
 #include "app/commands.hpp"
 #include "app/demo.hpp"
 #include "auth/authenticator.hpp"
@@ -97,8 +98,20 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   api_options.targets = *targets;
   // The integrations' mapping lookups; the API invalidates a tenant's entry on every write.
   mapping::MappingCache mappings_cache(*ctx->store);
-  HttpServer server(api::Services{*ctx->store, authenticator, clock, api_options, &mappings_cache},
-                    server_options);
+  std::optional<api::WebAssets> web;
+  if (!options.web_dir.empty()) {
+    auto loaded = api::WebAssets::Load(options.web_dir);
+    if (loaded) {
+      web = std::move(*loaded);
+    } else if (options.web_dir_explicit) {
+      return Report(loaded.error());
+    } else {
+      spdlog::warn("the admin app is not served: {}", loaded.error().message);
+    }
+  }
+  api::Services api_services{*ctx->store, authenticator, clock, api_options, &mappings_cache};
+  api_services.web_assets = web ? &*web : nullptr;
+  HttpServer server(api_services, server_options);
   if (auto bound = server.Bind(); !bound) return Report(bound.error());
 
   const std::string instance =
@@ -138,6 +151,9 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   const std::string url = fmt::format("http://{}:{}", options.host, server.port());
   std::cout << fmt::format("avni-integrator serving {} (database {})\n", url,
                            ctx->store->display_dsn())
+            << (web ? fmt::format("  admin app: {}/ ({} files, {} KiB)\n", url, web->file_count(),
+                                  web->total_bytes() / 1024)
+                    : std::string("  admin app: not served (see --web-dir)\n"))
             << fmt::format("  health: {}/health   ready: {}/ready\n", url, url)
             << "  sign in as a user made with: avni-integrator user create --email YOU "
                "--super-admin\n"

@@ -414,6 +414,41 @@ TEST_P(ErrorRecordsApiTest, ViewersReadButMayNotAct) {
   EXPECT_EQ(Records("entity_id"), std::vector<std::string>{});
 }
 
+TEST_P(ErrorRecordsApiTest, SummaryCountsRecordsByTypeWithUnclassifiedLast) {
+  const ErrorType missing = MakeType("Missing concept", ErrorOperator::kContains, "concept", 1);
+  const ErrorType outage =
+      MakeType("Outage", ErrorOperator::kContains, "503", 2, FollowUpStep::kExternal);
+  MakeType("Never seen", ErrorOperator::kContains, "nothing", 3);
+  RecordError("Subject", "s-1", "concept missing", "{}", missing.id);
+  RecordError("Subject", "s-2", "concept missing", "{}", missing.id);
+  const RowId third = RecordError("Encounter", "e-1", "concept missing", "{}", missing.id);
+  RecordError("Encounter", "e-2", "503 from OpenMRS", "{}", outage.id);
+  RecordError("Encounter", "e-3", "something else");
+  ASSERT_EQ(Act({{"action", "disable"}, {"ids", {third}}}).status, 200);
+  // Another tenant's records are not this one's.
+  const TenantId other = MakeTenant("Other");
+  RecordError("Subject", "x-1", "concept missing", "{}", std::nullopt, std::nullopt, other);
+
+  Reply r = Call("GET", Path("/error-records/summary"), std::nullopt, viewer_token_);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body, (json{{"total", 5},
+                          {"disabled", 1},
+                          {"by_type",
+                           {{{"error_type", "Missing concept"},
+                             {"error_type_id", missing.id},
+                             {"follow_up_step", "Process"},
+                             {"count", 3}},
+                            {{"error_type", "Outage"},
+                             {"error_type_id", outage.id},
+                             {"follow_up_step", "External"},
+                             {"count", 1}},
+                            {{"error_type", "Unclassified"},
+                             {"error_type_id", nullptr},
+                             {"follow_up_step", "Process"},
+                             {"count", 1}}}}}));
+  EXPECT_EQ(Call("GET", Path("/error-records/summary")).status, 401);
+}
+
 AVNI_ON_EVERY_BACKEND(ErrorRecordsApiTest);
 
 }  // namespace

@@ -72,6 +72,9 @@ TEST_P(JobsApiTest, ListShowsEveryJobWithItsScheduleStateAndNextFire) {
             {"run_requested", false},
             {"running", false},
             {"next_fire_at", "2023-11-14T22:15:00.000Z"},
+            {"next_fires",
+             {"2023-11-14T22:15:00.000Z", "2023-11-14T22:20:00.000Z", "2023-11-14T22:25:00.000Z",
+              "2023-11-14T22:30:00.000Z", "2023-11-14T22:35:00.000Z"}},
             {"last_run", nullptr},
             {"settings",
              {{"page_size", nullptr}, {"max_run_minutes", nullptr}, {"ping_url", nullptr}}}}));
@@ -385,6 +388,61 @@ TEST_P(JobsApiTest, ThePingUrlIsShownToAdminsOnly) {
   EXPECT_EQ(
       Call("GET", Path("/jobs"), std::nullopt, admin_key).body["items"][1]["settings"]["ping_url"],
       url);
+}
+
+TEST_P(JobsApiTest, NextFiresFollowTheJobsZoneAndStopWhenPaused) {
+  // 09:00 in Kolkata (UTC+5:30) on weekdays: from Tuesday 22:13 UTC (Wednesday 03:43 there).
+  ASSERT_EQ(Patch("errors", {{"cron", "0 9 * * MON-FRI"}, {"timezone", "Asia/Kolkata"}}).status,
+            200);
+  Reply r = Call("GET", Path("/jobs/errors"), std::nullopt, viewer_token_);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["next_fires"], (json{"2023-11-15T03:30:00.000Z", "2023-11-16T03:30:00.000Z",
+                                        "2023-11-17T03:30:00.000Z", "2023-11-20T03:30:00.000Z",
+                                        "2023-11-21T03:30:00.000Z"}));
+  EXPECT_EQ(r.body["next_fire_at"], r.body["next_fires"][0]);
+
+  ASSERT_EQ(Post("errors", "pause").status, 200);
+  r = Call("GET", Path("/jobs/errors"), std::nullopt, viewer_token_);
+  EXPECT_EQ(r.body["next_fires"], json::array()) << "a paused job does not fire";
+  ASSERT_EQ(Patch("main", {{"cron", "-"}}).status, 200);
+  r = Call("GET", Path("/jobs/main"), std::nullopt, viewer_token_);
+  EXPECT_EQ(r.body["next_fires"], json::array()) << "'-' never fires";
+}
+
+TEST_P(JobsApiTest, CronPreviewShowsFireTimesBeforeASaveAndNamesWhatIsWrong) {
+  Reply r =
+      Call("GET", "/api/v1/cron/preview?cron=30%202%20*%20*%20SUN&timezone=Asia/Kolkata&count=2",
+           std::nullopt, viewer_token_);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body,
+            (json{{"cron", "30 2 * * SUN"},
+                  {"timezone", "Asia/Kolkata"},
+                  {"never", false},
+                  {"next_fires", {"2023-11-18T21:00:00.000Z", "2023-11-25T21:00:00.000Z"}}}));
+
+  r = Call("GET", "/api/v1/cron/preview?cron=-", std::nullopt, viewer_token_);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["never"], true);
+  EXPECT_EQ(r.body["next_fires"], json::array());
+  EXPECT_EQ(r.body["timezone"], "UTC");
+
+  r = Call("GET", "/api/v1/cron/preview?cron=0%2025%20*%20*%20*", std::nullopt, viewer_token_);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.error_field(), "cron");
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("hour 25"), std::string::npos)
+      << r.raw;
+  r = Call("GET", "/api/v1/cron/preview?cron=*%20*%20*%20*%20*&timezone=Mars/Olympus", std::nullopt,
+           viewer_token_);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.error_field(), "timezone");
+  r = Call("GET", "/api/v1/cron/preview?cron=*%20*%20*%20*%20*&count=21", std::nullopt,
+           viewer_token_);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.error_field(), "count");
+  r = Call("GET", "/api/v1/cron/preview", std::nullopt, viewer_token_);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.error_field(), "cron");
+  EXPECT_EQ(Call("GET", "/api/v1/cron/preview?cron=-").status, 401);
 }
 
 AVNI_ON_EVERY_BACKEND(JobsApiTest);

@@ -40,8 +40,9 @@ bool ApiTest::Serve(ServerOptions options, api::ApiOptions api_options) {
   if (server_) server_->Stop();
   if (serving_.joinable()) serving_.join();
   server_.reset();
-  server_ =
-      std::make_unique<HttpServer>(api::Services{*store_, *auth_, clock_, api_options}, options);
+  api::Services services{*store_, *auth_, clock_, api_options};
+  services.web_assets = web_assets_;
+  server_ = std::make_unique<HttpServer>(services, options);
   auto bound = server_->Bind();
   EXPECT_TRUE(bound.has_value()) << bound.error().message;
   if (!bound) return false;

@@ -73,6 +73,8 @@ class ApiTest : public StoreTest {
   // Stops the server, if any, and serves with these options; whether it is serving.
   bool Serve(ServerOptions options, api::ApiOptions api_options);
 
+  // The admin app the server serves at `/` (none unless a test sets it before Serve).
+  const api::WebAssets* web_assets_ = nullptr;
   std::unique_ptr<auth::Authenticator> auth_;
   std::unique_ptr<HttpServer> server_;
   std::thread serving_;

@@ -93,7 +93,7 @@ export default async function globalSetup() {
   if (!tenantId) throw new Error('the demo tenant demo-bahmni was not made');
   for (const who of ['editor', 'viewer'] as const) {
     const user = await call(base, token, 'POST', '/users', { email: users[who].email, password: users[who].password });
-    await call(base, token, 'POST', `/tenants/${tenantId}/members`, { user_id: user.id, role: who });
+    await call(base, token, 'POST', `/tenants/${tenantId}/members`, { email: user.email, role: who });
   }
 
   // Playwright hands the environment set here to the test workers and to the teardown.

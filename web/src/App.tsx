@@ -1,5 +1,5 @@
 import { Admin, CustomRoutes } from 'react-admin';
-import { Route } from 'react-router-dom';
+import { BrowserRouter, Route } from 'react-router-dom';
 import { authProvider } from './authProvider';
 import { dataProvider } from './dataProvider';
 import { Layout } from './layout/Layout';
@@ -12,10 +12,13 @@ import { errorResources, errorRoutes } from './resources/errors';
 import { jobResources, jobRoutes } from './resources/jobs';
 import { settingsResources, settingsRoutes } from './resources/settings';
 
-// The admin app: every screen works on the tenant picked in the top bar.
+// The admin app: every screen works on the tenant picked in the top bar. Real paths, not
+// '#/' ones (the server answers index.html for them), so that a reload or a bookmark of any
+// screen opens it.
 export function App() {
   return (
-    <Admin
+    <BrowserRouter>
+      <Admin
       title="avni-integrator"
       authProvider={authProvider}
       dataProvider={dataProvider}
@@ -38,5 +41,6 @@ export function App() {
         {settingsRoutes}
       </CustomRoutes>
     </Admin>
+    </BrowserRouter>
   );
 }

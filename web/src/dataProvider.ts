@@ -29,7 +29,7 @@ export const resources: Record<string, ResourceSpec> = {
   'mapping-types': { tenant: true, path: 'mapping-types', sort: ['name'], updatable: ['name'] },
   'error-records': { tenant: true, path: 'error-records', sort: ['first_seen_at'] },
   'sync-status': { tenant: true, path: 'sync-status', idField: 'entity_type', sort: false, updateMethod: 'PUT' },
-  jobs: { tenant: true, path: 'jobs', idField: 'name', sort: false },
+  jobs: { tenant: true, path: 'jobs', idField: 'name', sort: false, updatable: ['cron', 'timezone', 'enabled', 'settings'] },
   runs: { tenant: true, path: 'runs', sort: false },
   members: { tenant: true, path: 'members', idField: 'user_id', sort: false, updatable: ['role'] },
   'api-keys': { tenant: true, path: 'api-keys', sort: false },

@@ -293,6 +293,49 @@ Result<Response> ActOnErrorRecords(Services& services, Request& request) {
   return JsonResponse(200, {{"action", action->name}, {"affected", *affected}});
 }
 
+// GET .../error-records/summary: how many records the tenant has, how many of them are
+// disabled, and how many of each error type (types with none left out; Unclassified last).
+// One count per type: a tenant has a handful of error types, and each count is an index scan.
+Result<Response> SummarizeErrorRecords(Services& services, Request& request) {
+  auto read = services.store.Read([&](store::Tx& tx) -> Result<json> {
+    auto repo = tx.tenant(*request.tenant).errors();
+    store::ErrorRecordFilter all;
+    auto total = repo.Count(all);
+    if (!total) return Fail(total.error());
+    store::ErrorRecordFilter disabled;
+    disabled.processing_disabled = true;
+    auto disabled_count = repo.Count(disabled);
+    if (!disabled_count) return Fail(disabled_count.error());
+    auto types = repo.ListTypes();
+    if (!types) return Fail(types.error());
+    json by_type = json::array();
+    for (const ErrorType& type : *types) {
+      store::ErrorRecordFilter of_type;
+      of_type.error_type_id = type.id;
+      auto count = repo.Count(of_type);
+      if (!count) return Fail(count.error());
+      if (*count == 0) continue;
+      by_type.push_back({{"error_type", type.name},
+                         {"error_type_id", type.id},
+                         {"follow_up_step", ToString(type.follow_up_step)},
+                         {"count", *count}});
+    }
+    store::ErrorRecordFilter unclassified;
+    unclassified.unclassified = true;
+    auto unclassified_count = repo.Count(unclassified);
+    if (!unclassified_count) return Fail(unclassified_count.error());
+    if (*unclassified_count > 0) {
+      by_type.push_back({{"error_type", std::string(sync::kDefaultErrorTypeName)},
+                         {"error_type_id", nullptr},
+                         {"follow_up_step", ToString(FollowUpStep::kProcess)},
+                         {"count", *unclassified_count}});
+    }
+    return json{{"total", *total}, {"disabled", *disabled_count}, {"by_type", by_type}};
+  });
+  if (!read) return Fail(read.error());
+  return JsonResponse(200, *read);
+}
+
 }  // namespace
 
 void AddErrorRecordRoutes(std::vector<Route>& routes, Services& services) {
@@ -304,6 +347,9 @@ void AddErrorRecordRoutes(std::vector<Route>& routes, Services& services) {
                     "The tenant's error records, filtered and paged, in the order first seen; "
                     "bodies to editors and admins only"});
   // Before "{record}", which would otherwise take the word.
+  routes.push_back({"GET", "/api/v1/tenants/{tenant}/error-records/summary", Access::kTenantViewer,
+                    bind(SummarizeErrorRecords),
+                    "How many error records the tenant has: in all, disabled, and by error type"});
   routes.push_back({"POST", "/api/v1/tenants/{tenant}/error-records/actions", Access::kTenantEditor,
                     bind(ActOnErrorRecords),
                     "Reprocess, disable, enable or delete error records by ids or by filter"});

@@ -7,6 +7,7 @@
 //
 // A job's ping_url (its health check's address) carries the check's secret id: it is shown to
 // admins only ("***" to others when set) and never written to the audit log.
+#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/handlers/common.hpp"
+#include "api/handlers/sync_common.hpp"
 #include "api/json_body.hpp"
 #include "api/paging.hpp"
 #include "api/routes.hpp"
@@ -73,11 +75,35 @@ struct JobView {
   std::optional<Run> last_run;
 };
 
+constexpr int kNextFires = 5;  // what a job shows of its schedule ahead
+constexpr int kMaxPreviewFires = 20;
+
+// The schedule's next `count` fire times after `now`, as ISO 8601 instants (fewer when it
+// stops matching within the cron's horizon; none for "-").
+json FiresJson(const scheduler::CronSchedule& schedule, Timestamp now, int count) {
+  json fires = json::array();
+  for (Timestamp at = now; fires.size() < static_cast<std::size_t>(count);) {
+    auto next = schedule.Next(at);
+    if (!next) break;
+    fires.push_back(TimeJson(*next));
+    at = *next;
+  }
+  return fires;
+}
+
 json NextFireJson(const Job& job, Timestamp now) {
   if (!job.enabled || job.paused) return json();
   auto schedule = scheduler::CronSchedule::Parse(job.cron, job.timezone);
   if (!schedule || schedule->never()) return json();
   return TimeJson(schedule->Next(now));
+}
+
+// The next fire times of a job that fires: empty when disabled, paused or off.
+json NextFiresJson(const Job& job, Timestamp now) {
+  if (!job.enabled || job.paused) return json::array();
+  auto schedule = scheduler::CronSchedule::Parse(job.cron, job.timezone);
+  if (!schedule) return json::array();
+  return FiresJson(*schedule, now, kNextFires);
 }
 
 json JobJson(const JobView& v, Timestamp now, bool admin) {
@@ -101,6 +127,7 @@ json JobJson(const JobView& v, Timestamp now, bool admin) {
           {"run_requested", job.run_requested_at.has_value()},
           {"running", v.running},
           {"next_fire_at", NextFireJson(job, now)},
+          {"next_fires", NextFiresJson(job, now)},
           {"last_run", last_run},
           {"settings", SettingsJson(SettingsOf(job), admin)}};
 }
@@ -372,6 +399,35 @@ Result<Response> ResumeJob(Services& services, Request& request) {
   return SetPaused(services, request, false);
 }
 
+// GET /cron/preview?cron=&timezone=&count=: what a schedule would do before it is saved (the
+// admin app's job form); the errors name the field as a PATCH would.
+Result<Response> PreviewCron(Services& services, Request& request) {
+  auto cron = QueryString(request, "cron", kMaxCron);
+  if (!cron) return Fail(cron.error());
+  if (!*cron || (*cron)->empty()) {
+    return Fail(Error::InvalidArgument("cron", "give the cron expression to preview as ?cron="));
+  }
+  auto zone_text = QueryString(request, "timezone", kMaxTimezone);
+  if (!zone_text) return Fail(zone_text.error());
+  const std::string timezone = zone_text->value_or("UTC");
+  int count = kNextFires;
+  if (auto text = request.QueryValue("count")) {
+    const char* end = text->data() + text->size();
+    auto [at, ec] = std::from_chars(text->data(), end, count);
+    if (ec != std::errc() || at != end || count < 1 || count > kMaxPreviewFires) {
+      return Fail(Error::InvalidArgument(
+          "count", fmt::format("count must be a whole number from 1 to {}", kMaxPreviewFires)));
+    }
+  }
+  if (auto zone = scheduler::CronSchedule::Parse("-", timezone); !zone) return Fail(zone.error());
+  auto schedule = scheduler::CronSchedule::Parse(**cron, timezone);
+  if (!schedule) return Fail(schedule.error());
+  return JsonResponse(200, {{"cron", **cron},
+                            {"timezone", timezone},
+                            {"never", schedule->never()},
+                            {"next_fires", FiresJson(*schedule, services.clock.Now(), count)}});
+}
+
 }  // namespace
 
 void AddJobRoutes(std::vector<Route>& routes, Services& services) {
@@ -391,6 +447,8 @@ void AddJobRoutes(std::vector<Route>& routes, Services& services) {
                     "Pause a job: it does not fire until resumed"});
   routes.push_back({"POST", base + "/{job}/resume", Access::kTenantAdmin, bind(ResumeJob),
                     "Resume a paused job, clearing its failures in a row"});
+  routes.push_back({"GET", "/api/v1/cron/preview", Access::kSignedIn, bind(PreviewCron),
+                    "The next fire times of a cron expression in a time zone, before saving it"});
 }
 
 }  // namespace avni::api

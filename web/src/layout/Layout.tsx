@@ -16,7 +16,7 @@ function AppUserMenu() {
 function TopBar() {
   return (
     <AppBar userMenu={<AppUserMenu />}>
-      <TitlePortal />
+      <TitlePortal sx={{ flex: 1, minWidth: 0 }} />
       <TenantSwitcher />
     </AppBar>
   );

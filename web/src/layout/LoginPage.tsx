@@ -1,12 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { useLogin, useNotify } from 'react-admin';
+import { useLogin } from 'react-admin';
 import { Alert, Box, Button, Card, CardContent, TextField, Typography } from '@mui/material';
 
 // Sign-in with the service's own accounts (email and password). A refusal shows the service's
 // message: a wrong password, or too many tries (429) with when to try again.
 export function LoginPage() {
   const login = useLogin();
-  const notify = useNotify();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -21,7 +20,6 @@ export function LoginPage() {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       setError(message);
-      notify(message, { type: 'error' });
     } finally {
       setBusy(false);
     }

@@ -23,7 +23,8 @@ export function TenantSwitcher() {
         void queryClient.resetQueries();
       }}
       sx={{
-        minWidth: 180,
+        flex: '0 0 auto',
+        width: { xs: 160, sm: 260 },
         mr: 1,
         '& .MuiInputBase-root': { color: 'inherit', bgcolor: 'rgba(255,255,255,0.12)' },
         '& .MuiInputLabel-root': { color: 'inherit' },
