@@ -16,6 +16,7 @@ import {
   TableCell,
   TableContainer,
   TableHead,
+  TablePagination,
   TableRow,
   TextField,
   Typography,
@@ -97,30 +98,51 @@ function Counts({ report }: { report: ImportReport }) {
   );
 }
 
+// Every error, a page of them at a time (a file may have thousands).
 function ErrorsTable({ report }: { report: ImportReport }) {
   const { errors } = previewOf(report);
+  const [page, setPage] = useState(0);
+  const [perPage, setPerPage] = useState(100);
   if (errors.length === 0) return null;
+  const shown = errors.slice(page * perPage, (page + 1) * perPage);
   return (
-    <TableContainer sx={{ maxHeight: 420, border: 1, borderColor: 'divider', borderRadius: 1 }}>
-      <Table size="small" stickyHeader aria-label="Errors in the file">
-        <TableHead>
-          <TableRow>
-            <TableCell sx={{ width: 80 }}>Line</TableCell>
-            <TableCell sx={{ width: 160 }}>Column</TableCell>
-            <TableCell>Problem</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {errors.map((row) => (
-            <TableRow key={row.key}>
-              <TableCell>{row.line}</TableCell>
-              <TableCell>{row.column || '—'}</TableCell>
-              <TableCell>{row.message}</TableCell>
+    <Box sx={{ border: 1, borderColor: 'divider', borderRadius: 1 }}>
+      <TableContainer sx={{ maxHeight: 420 }}>
+        <Table size="small" stickyHeader aria-label="Errors in the file">
+          <TableHead>
+            <TableRow>
+              <TableCell sx={{ width: 80 }}>Line</TableCell>
+              <TableCell sx={{ width: 160 }}>Column</TableCell>
+              <TableCell>Problem</TableCell>
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-    </TableContainer>
+          </TableHead>
+          <TableBody>
+            {shown.map((row) => (
+              <TableRow key={row.key}>
+                <TableCell>{row.line}</TableCell>
+                <TableCell>{row.column || '—'}</TableCell>
+                <TableCell>{row.message}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </TableContainer>
+      {errors.length > 100 && (
+        <TablePagination
+          component="div"
+          count={errors.length}
+          page={page}
+          onPageChange={(_, next) => setPage(next)}
+          rowsPerPage={perPage}
+          rowsPerPageOptions={[100, 500, 1000]}
+          onRowsPerPageChange={(event) => {
+            setPerPage(Number(event.target.value));
+            setPage(0);
+          }}
+          labelRowsPerPage="Errors per page"
+        />
+      )}
+    </Box>
   );
 }
 

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import {
   BooleanInput,
   Button,
@@ -12,6 +13,7 @@ import {
   TextField,
   TextInput,
   TopToolbar,
+  useListContext,
 } from 'react-admin';
 import { Box, Chip, IconButton, Tooltip, Typography, useMediaQuery, type Theme } from '@mui/material';
 import EditIcon from '@mui/icons-material/Edit';
@@ -81,6 +83,19 @@ function About({ record }: { record: MappingRecord }) {
   );
 }
 
+// Group and type ids belong to one tenant: another tenant's list starts unfiltered.
+function ClearFiltersOnTenantChange() {
+  const { tenant } = useSession();
+  const { setFilters } = useListContext();
+  const seen = useRef(tenant?.id);
+  useEffect(() => {
+    if (seen.current === tenant?.id) return;
+    seen.current = tenant?.id;
+    setFilters({}, {});
+  }, [tenant?.id, setFilters]);
+  return null;
+}
+
 // Edit and void (or restore) as icons, so that the row fits a tablet's width.
 function RowActions({ record }: { record: MappingRecord }) {
   const label = `${record.avni_value} -> ${record.int_system_value}`;
@@ -121,6 +136,7 @@ export function MappingList() {
       empty={false}
       storeKey="mappings.list"
     >
+      <ClearFiltersOnTenantChange />
       <Datagrid
         rowClick={canEdit ? 'edit' : false}
         bulkActionButtons={false}
