@@ -3,7 +3,7 @@
 // first run parks three records on the unmapped answer "O+"), and three users of it: a
 // super-admin, an editor and a viewer. The server's URL goes to the tests in AVNI_E2E_URL.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -75,6 +75,24 @@ export default async function globalSetup() {
     if (code !== null && code !== 0) console.error(`avni-integrator exited with ${code}:\n${log.slice(-4000)}`);
   });
   const base = `http://127.0.0.1:${port}`;
+  try {
+    await prepare(base);
+  } catch (error) {
+    // The teardown does not run when the set-up fails: leave nothing behind.
+    server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  // Playwright hands the environment set here to the test workers and to the teardown.
+  process.env.AVNI_E2E_URL = base;
+  process.env.AVNI_E2E_PID = String(server.pid);
+  process.env.AVNI_E2E_DIR = dir;
+  process.env.AVNI_E2E_DB = db;
+  process.env.AVNI_BIN = binary;
+}
+
+// Waits for the server and its demo tenant, and makes the editor and the viewer.
+async function prepare(base: string): Promise<void> {
   await waitFor(`${base}/ready`, 20_000);
 
   const login = await fetch(`${base}/api/v1/auth/login`, {
@@ -95,12 +113,5 @@ export default async function globalSetup() {
     const user = await call(base, token, 'POST', '/users', { email: users[who].email, password: users[who].password });
     await call(base, token, 'POST', `/tenants/${tenantId}/members`, { email: user.email, role: who });
   }
-
-  // Playwright hands the environment set here to the test workers and to the teardown.
-  process.env.AVNI_E2E_URL = base;
   process.env.AVNI_E2E_TENANT = String(tenantId);
-  process.env.AVNI_E2E_PID = String(server.pid);
-  process.env.AVNI_E2E_DIR = dir;
-  process.env.AVNI_E2E_DB = db;
-  process.env.AVNI_BIN = binary;
 }

@@ -11,6 +11,7 @@ import { mappingResources, mappingRoutes } from './resources/mappings';
 import { errorResources, errorRoutes } from './resources/errors';
 import { jobResources, jobRoutes } from './resources/jobs';
 import { settingsResources, settingsRoutes } from './resources/settings';
+import { adminResources, adminRoutes } from './resources/admin';
 
 // The admin app: every screen works on the tenant picked in the top bar. Real paths, not
 // '#/' ones (the server answers index.html for them), so that a reload or a bookmark of any
@@ -33,12 +34,14 @@ export function App() {
       {errorResources}
       {jobResources}
       {settingsResources}
+      {adminResources}
       <CustomRoutes>
         <Route path="/password" element={<PasswordPage />} />
         {mappingRoutes}
         {errorRoutes}
         {jobRoutes}
         {settingsRoutes}
+        {adminRoutes}
       </CustomRoutes>
     </Admin>
     </BrowserRouter>

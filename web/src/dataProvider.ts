@@ -28,15 +28,15 @@ export const resources: Record<string, ResourceSpec> = {
   'mapping-groups': { tenant: true, path: 'mapping-groups', sort: ['name'], updatable: ['name'] },
   'mapping-types': { tenant: true, path: 'mapping-types', sort: ['name'], updatable: ['name'] },
   'error-records': { tenant: true, path: 'error-records', sort: ['first_seen_at'] },
-  'sync-status': { tenant: true, path: 'sync-status', idField: 'entity_type', sort: false, updateMethod: 'PUT' },
+  'sync-status': { tenant: true, path: 'sync-status', idField: 'entity_type', sort: ['entity_type', 'updated_at'], updateMethod: 'PUT' },
   jobs: { tenant: true, path: 'jobs', idField: 'name', sort: false, updatable: ['cron', 'timezone', 'enabled', 'settings'] },
   runs: { tenant: true, path: 'runs', sort: false },
-  members: { tenant: true, path: 'members', idField: 'user_id', sort: false, updatable: ['role'] },
-  'api-keys': { tenant: true, path: 'api-keys', sort: false },
+  members: { tenant: true, path: 'members', idField: 'user_id', sort: ['email', 'role', 'user_id'], updatable: ['role'] },
+  'api-keys': { tenant: true, path: 'api-keys', sort: ['created_at', 'name'] },
   audit: { tenant: true, path: 'audit', sort: false },
   config: { tenant: true, path: 'config', idField: 'key', sort: false, updateMethod: 'PUT', updatable: ['value', 'is_secret'] },
-  tenants: { tenant: false, path: 'tenants', sort: true, updatable: ['name', 'active'] },
-  users: { tenant: false, path: 'users', sort: true, updatable: ['active', 'super_admin'] },
+  tenants: { tenant: false, path: 'tenants', sort: ['id', 'name', 'type', 'created_at'], updatable: ['name', 'active'] },
+  users: { tenant: false, path: 'users', sort: ['id', 'email', 'created_at'], updatable: ['active', 'super_admin'] },
 };
 
 export function specOf(resource: string): ResourceSpec {

@@ -1,13 +1,21 @@
 import type { ReactNode } from 'react';
-import { AppBar, Layout as RaLayout, Logout, TitlePortal, UserMenu, MenuItemLink } from 'react-admin';
+import { AppBar, Layout as RaLayout, Logout, TitlePortal, UserMenu, MenuItemLink, useUserMenu } from 'react-admin';
 import KeyIcon from '@mui/icons-material/Key';
 import { Menu } from './Menu';
 import { TenantSwitcher } from './TenantSwitcher';
 
+// Closes the user menu as it opens the page (a link alone leaves the menu over the page).
+function PasswordItem() {
+  const menu = useUserMenu();
+  return (
+    <MenuItemLink to="/password" primaryText="Change password" leftIcon={<KeyIcon />} onClick={() => menu?.onClose()} />
+  );
+}
+
 function AppUserMenu() {
   return (
     <UserMenu>
-      <MenuItemLink to="/password" primaryText="Change password" leftIcon={<KeyIcon />} />
+      <PasswordItem />
       <Logout />
     </UserMenu>
   );
