@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import { Button, useListContext, useNotify } from 'react-admin';
+import DownloadIcon from '@mui/icons-material/Download';
+import { CircularProgress, Typography } from '@mui/material';
+import { apiRaw } from '../../api/http';
+import { basePath } from '../../dataProvider';
+import { currentTenantId } from '../../api/session';
+import { exportQuery, fileNameOf, filtersNotExported, messageOf } from './logic';
+
+// Downloads the tenant's mappings as CSV. The API's export takes no filter: it always holds
+// every live (non-voided) mapping, so the button says so when the list is filtered.
+export function ExportButton() {
+  const { filterValues } = useListContext();
+  const notify = useNotify();
+  const [busy, setBusy] = useState(false);
+  const ignored = filtersNotExported(filterValues);
+
+  const download = async () => {
+    setBusy(true);
+    try {
+      const response = await apiRaw(`${basePath('mappings')}/export`, {
+        query: exportQuery(filterValues),
+      });
+      const blob = await response.blob();
+      const name = fileNameOf(
+        response.headers.get('Content-Disposition'),
+        `mappings-tenant-${currentTenantId() ?? ''}.csv`,
+      );
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = name;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      notify(`Downloaded ${name}`, { type: 'info' });
+    } catch (error) {
+      notify(messageOf(error), { type: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      {ignored.length > 0 && (
+        <Typography variant="caption" color="text.secondary" sx={{ maxWidth: 260, lineHeight: 1.2 }}>
+          The export holds every live mapping; it does not apply the filters ({ignored.join(', ')}).
+        </Typography>
+      )}
+      <Button
+        label="Export CSV"
+        title="Download every live (non-voided) mapping of the tenant as CSV"
+        onClick={() => void download()}
+        disabled={busy}
+      >
+        {busy ? <CircularProgress size={16} /> : <DownloadIcon />}
+      </Button>
+    </>
+  );
+}
