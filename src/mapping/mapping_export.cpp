@@ -1,5 +1,6 @@
 // The export half of mapping_import.hpp: a tenant's mappings as CSV.
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -12,7 +13,8 @@
 
 namespace avni::mapping {
 
-Result<std::string> ExportMappingsCsv(store::Store& store, TenantId tenant) {
+Result<std::string> ExportMappingsCsv(store::Store& store, TenantId tenant,
+                                      const std::optional<store::MappingFilter>& filter) {
   struct Tenant {
     std::vector<MappingGroup> groups;
     std::vector<MappingType> types;
@@ -24,7 +26,13 @@ Result<std::string> ExportMappingsCsv(store::Store& store, TenantId tenant) {
     if (!groups) return Fail(groups.error());
     auto types = scope.mappings().ListTypes();
     if (!types) return Fail(types.error());
-    auto mappings = scope.mapping_bulk().LoadAll();
+    std::optional<store::MappingFilter> every = filter;
+    if (every) {
+      every->include_voided = false;
+      every->offset = 0;
+      every->limit = std::numeric_limits<int>::max();
+    }
+    auto mappings = every ? scope.mappings().List(*every) : scope.mapping_bulk().LoadAll();
     if (!mappings) return Fail(mappings.error());
     return Tenant{std::move(*groups), std::move(*types), std::move(*mappings)};
   });

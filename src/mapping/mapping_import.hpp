@@ -8,12 +8,14 @@
 // A line is identified by (group, type, avni_value) among the tenant's non-voided mappings.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/error.hpp"
 #include "domain/ids.hpp"
+#include "store/mapping_repo.hpp"
 
 namespace avni::store {
 class Store;
@@ -64,7 +66,10 @@ Result<ImportReport> ImportMappingsCsv(store::Store& store, TenantId tenant, std
                                        const ImportOptions& options);
 
 // The tenant's non-voided mappings as CSV, header first, columns in MappingCsvColumns() order,
-// sorted by group, type and avni_value (byte order). Importing it back changes nothing.
-Result<std::string> ExportMappingsCsv(store::Store& store, TenantId tenant);
+// sorted by group, type and avni_value (byte order). Importing it back changes nothing. With a
+// filter, only the mappings it matches (its voided, sort and paging fields are ignored: voided
+// mappings are never exported, and all that match are).
+Result<std::string> ExportMappingsCsv(store::Store& store, TenantId tenant,
+                                      const std::optional<store::MappingFilter>& filter = {});
 
 }  // namespace avni::mapping

@@ -149,6 +149,47 @@ TEST_P(MappingTransferTest, ExportIsACsvAttachmentThatImportsBackUnchanged) {
   EXPECT_EQ(xml.body["error"]["details"].value("field", ""), "format");
 }
 
+TEST_P(MappingTransferTest, ExportTakesTheListsFiltersAndNeverVoidedRows) {
+  ASSERT_EQ(Import(std::string(kHeader) + "Observation,Concept,Yes,1065,Coded,\n"
+                                          "Observation,Concept,No,1066,Coded,\n"
+                                          "Observation,Answer,Yes,2065,NA,\n"
+                                          "Encounter,EncounterType,OPD,5,NA,yes please\n")
+                .status,
+            200);
+  const std::string header = "group,type,avni_value,int_system_value,data_type_hint,about\r\n";
+  auto csv = [&](const std::string& query) {
+    Reply r = Call("GET", TenantPath(tenant_, "/mappings/export?format=csv&" + query));
+    EXPECT_EQ(r.status, 200) << query << ": " << r.raw;
+    return r.raw;
+  };
+  EXPECT_EQ(
+      csv("group=Observation&type=Concept"),
+      header + "Observation,Concept,No,1066,Coded,\r\nObservation,Concept,Yes,1065,Coded,\r\n");
+  // q looks in both values and about, as the list does.
+  EXPECT_EQ(csv("q=YES"), header +
+                              "Encounter,EncounterType,OPD,5,NA,yes please\r\n"
+                              "Observation,Answer,Yes,2065,NA,\r\n"
+                              "Observation,Concept,Yes,1065,Coded,\r\n");
+  EXPECT_EQ(csv("data_type_hint=NA&avni_value=Yes"),
+            header + "Observation,Answer,Yes,2065,NA,\r\n");
+
+  // A voided mapping is not exported, even when the filter asks for voided ones.
+  auto listed = Call("GET", TenantPath(tenant_, "/mappings?avni_value=No"));
+  ASSERT_EQ(listed.body["items"].size(), 1u) << listed.raw;
+  ASSERT_EQ(
+      Call("DELETE",
+           TenantPath(tenant_,
+                      "/mappings/" + std::to_string(listed.body["items"][0]["id"].get<RowId>())))
+          .status,
+      200);
+  EXPECT_EQ(csv("group=Observation&type=Concept&include_voided=true"),
+            header + "Observation,Concept,Yes,1065,Coded,\r\n");
+
+  Reply bad = Call("GET", TenantPath(tenant_, "/mappings/export?group=Nowhere"));
+  EXPECT_EQ(bad.status, 400) << bad.raw;
+  EXPECT_EQ(bad.error_field(), "group");
+}
+
 TEST_P(MappingTransferTest, AViewerMayNotImportAnEditorMay) {
   const std::string csv = std::string(kHeader) + "Observation,Concept,Yes,1065,Coded,\n";
   const std::string before = State();

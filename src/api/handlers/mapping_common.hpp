@@ -29,6 +29,11 @@ void MappingsChanged(Services& services, TenantId tenant);
 void AddMappingNameRoutes(std::vector<Route>& routes, Services& services);
 // GET /mappings (mapping_list.cpp).
 Result<Response> ListMappings(Services& services, Request& request);
+// The filter GET /mappings's query gives (group or group_id, type or type_id, avni_value,
+// int_system_value, data_type_hint, q, include_voided), its group and type resolved; nullopt
+// when the query has none of them. Errors: invalid_argument naming the parameter.
+Result<std::optional<store::MappingFilter>> MappingFilterOf(Services& services,
+                                                            const Request& request);
 
 // Reads fields in turn and keeps the first error, so that a list of fields reads as a list.
 struct Reads {

@@ -73,6 +73,33 @@ Result<ListQuery> ReadListQuery(const Request& request, const PageRequest& page)
 
 }  // namespace
 
+Result<std::optional<store::MappingFilter>> MappingFilterOf(Services& services,
+                                                            const Request& request) {
+  static constexpr const char* kFilters[] = {"group",          "group_id",   "type",
+                                             "type_id",        "avni_value", "int_system_value",
+                                             "data_type_hint", "q",          "include_voided"};
+  bool any = false;
+  for (const char* name : kFilters) any = any || request.QueryValue(name).has_value();
+  if (!any) return std::optional<store::MappingFilter>();
+  PageRequest every;
+  every.sort = "id";
+  auto query = ReadListQuery(request, every);
+  if (!query) return Fail(query.error());
+  auto resolved = services.store.Read([&](store::Tx& tx) -> Result<store::MappingFilter> {
+    auto repo = tx.tenant(*request.tenant).mappings();
+    store::MappingFilter f = query->filter;
+    auto group = ResolveRef(repo, RefKind::kGroup, query->group, ErrorCode::kInvalidArgument);
+    if (!group) return Fail(group.error());
+    f.group_id = *group;
+    auto type = ResolveRef(repo, RefKind::kType, query->type, ErrorCode::kInvalidArgument);
+    if (!type) return Fail(type.error());
+    f.type_id = *type;
+    return f;
+  });
+  if (!resolved) return Fail(resolved.error());
+  return std::optional<store::MappingFilter>(std::move(*resolved));
+}
+
 Result<Response> ListMappings(Services& services, Request& request) {
   auto page = ParsePage(
       request, {"id", "avni_value", "int_system_value", "data_type_hint", "updated_at"}, "id");

@@ -38,7 +38,9 @@ Result<Response> ExportMappings(Services& services, Request& request) {
   if (auto format = request.QueryValue("format"); format && *format != "csv") {
     return Fail(Error::InvalidArgument("format", "format must be csv, the one export format"));
   }
-  auto csv = mapping::ExportMappingsCsv(services.store, *request.tenant);
+  auto filter = MappingFilterOf(services, request);
+  if (!filter) return Fail(filter.error());
+  auto csv = mapping::ExportMappingsCsv(services.store, *request.tenant, *filter);
   if (!csv) return Fail(csv.error());
   Response res{200, std::move(*csv), "text/csv; charset=utf-8"};
   res.headers.emplace_back(

@@ -7,8 +7,8 @@ import { basePath } from '../../dataProvider';
 import { currentTenantId } from '../../api/session';
 import { exportQuery, fileNameOf, filtersNotExported, messageOf } from './logic';
 
-// Downloads the tenant's mappings as CSV. The API's export takes no filter: it always holds
-// every live (non-voided) mapping, so the button says so when the list is filtered.
+// Downloads the mappings the list's filter matches as CSV; voided ones are never exported (the
+// file is for importing back), so the button says so when the list shows them.
 export function ExportButton() {
   const { filterValues } = useListContext();
   const notify = useNotify();
@@ -46,12 +46,12 @@ export function ExportButton() {
     <>
       {ignored.length > 0 && (
         <Typography variant="caption" color="text.secondary" sx={{ maxWidth: 260, lineHeight: 1.2 }}>
-          The export holds every live mapping; it does not apply the filters ({ignored.join(', ')}).
+          The export leaves voided mappings out.
         </Typography>
       )}
       <Button
         label="Export CSV"
-        title="Download every live (non-voided) mapping of the tenant as CSV"
+        title="Download the live (non-voided) mappings this filter matches as CSV"
         onClick={() => void download()}
         disabled={busy}
       >

@@ -133,18 +133,26 @@ export function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
-// The export's query. `GET /mappings/export` takes no filter: it always writes every live
-// (non-voided) mapping of the tenant, so the list's filter cannot narrow it.
-export function exportQuery(_filter: Record<string, unknown> = {}): Query {
-  return { format: 'csv' };
+// The filters `GET /mappings/export` takes, as the list names them.
+const EXPORTED_FILTERS = ['group_id', 'type_id', 'avni_value', 'int_system_value', 'data_type_hint', 'q'];
+
+// The export's query: the list's filters, so that the file holds what the list shows. Voided
+// mappings are never exported (the file is for importing back), whatever the list shows.
+export function exportQuery(filter: Record<string, unknown> = {}): Query {
+  const query: Query = { format: 'csv' };
+  for (const key of EXPORTED_FILTERS) {
+    const value = filter[key];
+    if (isActive(value) && (typeof value === 'string' || typeof value === 'number')) query[key] = value;
+  }
+  return query;
 }
 
 // The list's active filters that the export does not apply, as a person reads them (to say so
-// beside the export button).
+// beside the export button): only "include voided".
 export function filtersNotExported(filter: Record<string, unknown> = {}): string[] {
   const names: string[] = [];
   for (const [key, value] of Object.entries(filter)) {
-    if (!isActive(value)) continue;
+    if (!isActive(value) || EXPORTED_FILTERS.includes(key)) continue;
     const label = FILTER_LABELS[key] ?? key;
     if (!names.includes(label)) names.push(label);
   }
