@@ -5,7 +5,8 @@ import { CircularProgress, Typography } from '@mui/material';
 import { apiRaw } from '../../api/http';
 import { basePath } from '../../dataProvider';
 import { currentTenantId } from '../../api/session';
-import { exportQuery, fileNameOf, filtersNotExported, messageOf } from './logic';
+import { saveDownload } from '../../api/download';
+import { exportQuery, filtersNotExported, messageOf } from './logic';
 
 // Downloads the mappings the list's filter matches as CSV; voided ones are never exported (the
 // file is for importing back), so the button says so when the list shows them.
@@ -21,19 +22,7 @@ export function ExportButton() {
       const response = await apiRaw(`${basePath('mappings')}/export`, {
         query: exportQuery(filterValues),
       });
-      const blob = await response.blob();
-      const name = fileNameOf(
-        response.headers.get('Content-Disposition'),
-        `mappings-tenant-${currentTenantId() ?? ''}.csv`,
-      );
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = name;
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      const name = await saveDownload(response, `mappings-tenant-${currentTenantId() ?? ''}.csv`);
       notify(`Downloaded ${name}`, { type: 'info' });
     } catch (error) {
       notify(messageOf(error), { type: 'error' });

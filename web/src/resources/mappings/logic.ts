@@ -159,22 +159,6 @@ export function filtersNotExported(filter: Record<string, unknown> = {}): string
   return names;
 }
 
-// The file name a `Content-Disposition` header gives, or the fallback.
-export function fileNameOf(disposition: string | null, fallback: string): string {
-  if (!disposition) return fallback;
-  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
-  if (star) {
-    try {
-      return decodeURIComponent(star[1].trim());
-    } catch {
-      // fall through to the plain name
-    }
-  }
-  const plain = /filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)/i.exec(disposition);
-  const name = (plain?.[1] ?? plain?.[2] ?? '').trim();
-  return name || fallback;
-}
-
 // A refusal because another mapping holds one of the values: the service's message (which
 // names that row) and the row's id, to link to it.
 export interface Conflict {

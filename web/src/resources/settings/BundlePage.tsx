@@ -27,7 +27,8 @@ import UploadIcon from '@mui/icons-material/Upload';
 import { ApiError, apiRaw } from '../../api/http';
 import { tenantPath } from '../../api/session';
 import { useSession } from '../../api/useSession';
-import { fileNameOf, importSummary, looksLikeZip, problemsOf, type BundleProblem, type ImportReport } from './bundle';
+import { saveDownload } from '../../api/download';
+import { importSummary, looksLikeZip, problemsOf, type BundleProblem, type ImportReport } from './bundle';
 import { AdminOnly, messageOf } from './common';
 
 function ExportCard() {
@@ -38,16 +39,7 @@ function ExportCard() {
     setBusy(true);
     try {
       const response = await apiRaw(`${tenantPath()}/bundle`, { method: 'GET' });
-      const blob = await response.blob();
-      const name = fileNameOf(response.headers.get('Content-Disposition'), `${tenant?.name ?? 'tenant'}.zip`);
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = name;
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      const name = await saveDownload(response, `${tenant?.name ?? 'tenant'}.zip`, '.zip');
       notify(`${name} downloaded`, { type: 'success' });
     } catch (error) {
       notify(messageOf(error), { type: 'error' });

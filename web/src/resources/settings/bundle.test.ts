@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileNameOf, importSummary, looksLikeZip, problemsOf } from './bundle';
-
-describe('fileNameOf', () => {
-  it('reads the name the service gives', () => {
-    expect(fileNameOf('attachment; filename="demo-bahmni.zip"', 'x.zip')).toBe('demo-bahmni.zip');
-    expect(fileNameOf('attachment; filename=plain', 'x.zip')).toBe('plain.zip');
-  });
-  it('falls back without one, and keeps a name a plain file name', () => {
-    expect(fileNameOf(null, 'tenant-3.zip')).toBe('tenant-3.zip');
-    expect(fileNameOf('attachment', 'tenant-3.zip')).toBe('tenant-3.zip');
-    expect(fileNameOf('attachment; filename="../a.zip"', 'x.zip')).toBe('.._a.zip');
-  });
-});
+import { importSummary, looksLikeZip, problemsOf } from './bundle';
 
 describe('importSummary', () => {
   it('adds up the files', () => {

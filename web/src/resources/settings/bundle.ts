@@ -1,13 +1,4 @@
-// The bundle screen's logic: the download's file name, and what an import answered.
-
-// `attachment; filename="demo-bahmni.zip"` -> demo-bahmni.zip; a fallback when absent.
-export function fileNameOf(disposition: string | null, fallback: string): string {
-  const match = disposition?.match(/filename\*?=(?:UTF-8'')?"?([^";]+)"?/i);
-  const name = match?.[1]?.trim();
-  if (!name) return fallback;
-  const plain = name.replace(/[/\\]/g, '_');
-  return plain.toLowerCase().endsWith('.zip') ? plain : `${plain}.zip`;
-}
+// The bundle screen's logic: what an import answered.
 
 export interface FileCounts {
   file: string;
