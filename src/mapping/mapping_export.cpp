@@ -1,6 +1,5 @@
 // The export half of mapping_import.hpp: a tenant's mappings as CSV.
 #include <algorithm>
-#include <limits>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -12,6 +11,9 @@
 #include "store/store.hpp"
 
 namespace avni::mapping {
+namespace {
+constexpr int kExportPage = 10000;  // the most MappingRepo::List gives at once
+}  // namespace
 
 Result<std::string> ExportMappingsCsv(store::Store& store, TenantId tenant,
                                       const std::optional<store::MappingFilter>& filter) {
@@ -26,15 +28,27 @@ Result<std::string> ExportMappingsCsv(store::Store& store, TenantId tenant,
     if (!groups) return Fail(groups.error());
     auto types = scope.mappings().ListTypes();
     if (!types) return Fail(types.error());
-    std::optional<store::MappingFilter> every = filter;
-    if (every) {
-      every->include_voided = false;
-      every->offset = 0;
-      every->limit = std::numeric_limits<int>::max();
+    if (!filter) {
+      auto all = scope.mapping_bulk().LoadAll();
+      if (!all) return Fail(all.error());
+      return Tenant{std::move(*groups), std::move(*types), std::move(*all)};
     }
-    auto mappings = every ? scope.mappings().List(*every) : scope.mapping_bulk().LoadAll();
-    if (!mappings) return Fail(mappings.error());
-    return Tenant{std::move(*groups), std::move(*types), std::move(*mappings)};
+    // What the filter matches, in pages of the most the store lists at once (by id, within
+    // this one read, so that no row is seen twice or missed).
+    store::MappingFilter page = *filter;
+    page.include_voided = false;
+    page.sort = store::MappingSort::kId;
+    page.descending = false;
+    page.limit = kExportPage;
+    std::vector<Mapping> mappings;
+    for (page.offset = 0;; page.offset += kExportPage) {
+      auto rows = scope.mappings().List(page);
+      if (!rows) return Fail(rows.error());
+      const bool last = rows->size() < static_cast<std::size_t>(kExportPage);
+      for (auto& m : *rows) mappings.push_back(std::move(m));
+      if (last) break;
+    }
+    return Tenant{std::move(*groups), std::move(*types), std::move(mappings)};
   });
   if (!read) return Fail(read.error());
   std::unordered_map<RowId, const std::string*> group_names, type_names;

@@ -1,6 +1,7 @@
 // GET /mappings/export and POST /mappings/import: CSV in and out, on both backends.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include <fmt/format.h>
@@ -158,7 +159,8 @@ TEST_P(MappingTransferTest, ExportTakesTheListsFiltersAndNeverVoidedRows) {
             200);
   const std::string header = "group,type,avni_value,int_system_value,data_type_hint,about\r\n";
   auto csv = [&](const std::string& query) {
-    Reply r = Call("GET", TenantPath(tenant_, "/mappings/export?format=csv&" + query));
+    Reply r = Call("GET", TenantPath(tenant_, "/mappings/export?format=csv&" + query), std::nullopt,
+                   token_);
     EXPECT_EQ(r.status, 200) << query << ": " << r.raw;
     return r.raw;
   };
@@ -174,18 +176,28 @@ TEST_P(MappingTransferTest, ExportTakesTheListsFiltersAndNeverVoidedRows) {
             header + "Observation,Answer,Yes,2065,NA,\r\n");
 
   // A voided mapping is not exported, even when the filter asks for voided ones.
-  auto listed = Call("GET", TenantPath(tenant_, "/mappings?avni_value=No"));
+  auto listed = Call("GET", TenantPath(tenant_, "/mappings?avni_value=No"), std::nullopt, token_);
   ASSERT_EQ(listed.body["items"].size(), 1u) << listed.raw;
   ASSERT_EQ(
       Call("DELETE",
            TenantPath(tenant_,
-                      "/mappings/" + std::to_string(listed.body["items"][0]["id"].get<RowId>())))
+                      "/mappings/" + std::to_string(listed.body["items"][0]["id"].get<RowId>())),
+           std::nullopt, token_)
           .status,
       200);
   EXPECT_EQ(csv("group=Observation&type=Concept&include_voided=true"),
             header + "Observation,Concept,Yes,1065,Coded,\r\n");
 
-  Reply bad = Call("GET", TenantPath(tenant_, "/mappings/export?group=Nowhere"));
+  // More rows than the store lists at once (10,000): every one of them.
+  std::string bulk = kHeader;
+  for (int i = 0; i < 10'005; ++i) bulk += fmt::format("Bulk,Concept,v{},{},NA,\n", i, 100000 + i);
+  ASSERT_EQ(Import(bulk).status, 200);
+  const std::string all = csv("group=Bulk");
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 10'006);
+  EXPECT_NE(all.find("Bulk,Concept,v10004,110004,NA,\r\n"), std::string::npos);
+
+  Reply bad =
+      Call("GET", TenantPath(tenant_, "/mappings/export?group=Nowhere"), std::nullopt, token_);
   EXPECT_EQ(bad.status, 400) << bad.raw;
   EXPECT_EQ(bad.error_field(), "group");
 }
