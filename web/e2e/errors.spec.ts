@@ -96,15 +96,24 @@ test('an editor maps "O+", reprocesses all matching records and sees them gone',
   await expect(page.getByText('1 error record enabled')).toBeVisible();
   await expect(dataRows(page).getByText('Disabled', { exact: true })).toHaveCount(0);
 
-  // The missing mapping (the mappings area has its own screens on its own branch).
-  const mapped = await apiCall(request, token, 'POST', `${tenant()}/mappings`, {
-    group: 'Observation',
-    type: 'Concept',
-    avni_value: 'O+',
-    int_system_value: '4ea2ebc7-a1f4-4bc8-bdac-483e9e075d9f',
-    data_type_hint: 'NA',
-  });
-  expect(mapped.status).toBe(201);
+  // The missing mapping, made on the mappings screen as an editor would, then seen by the API.
+  await page.goto('/mappings/create');
+  await expect(page.getByLabel(/^Avni value/)).toBeVisible();
+  await page.getByRole('combobox', { name: /^Group/ }).click();
+  await page.getByRole('option', { name: 'Observation', exact: true }).click();
+  await page.getByRole('combobox', { name: /^Type/ }).click();
+  await page.getByRole('option', { name: 'Concept', exact: true }).click();
+  await page.getByLabel(/^Avni value/).fill('O+');
+  await page.getByLabel(/^Other-system value/).fill('4ea2ebc7-a1f4-4bc8-bdac-483e9e075d9f');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(async () => {
+    const mapped = await apiCall(request, token, 'GET', `${tenant()}/mappings?avni_value=O%2B&group=Observation`);
+    expect(mapped.body.items.map((m: { int_system_value: string }) => m.int_system_value)).toEqual([
+      '4ea2ebc7-a1f4-4bc8-bdac-483e9e075d9f',
+    ]);
+  }).toPass({ timeout: 10_000 });
+  await page.goto('/error-records');
+  await expect(dataRows(page).first()).toBeVisible();
 
   // All matching a filter that narrows: the confirmation says how many the list counts.
   const count = async (query: string) =>
