@@ -21,6 +21,7 @@
 
 #include "api/http_server.hpp"
 #include "auth/authenticator.hpp"
+#include "bench_util.hpp"
 #include "crypto/password.hpp"
 #include "crypto/secret_box.hpp"
 #include "store/store.hpp"
@@ -167,6 +168,18 @@ int main(int argc, char** argv) {
       "POST login  clients=2 requests=%d  p50 %.2f ms  p99 %.2f ms  max %.2f ms  %.1f req/s\n",
       logins, login.p50_ms, login.p99_ms, login.max_ms, login.per_second);
   std::printf("peak RSS %.1f MiB (server and clients in one process)\n", usage.ru_maxrss / 1024.0);
+  const std::string backend = avni::bench::BackendOf(dsn);
+  avni::bench::Record({.name = "api_latency/GET config p99[" + backend + "]",
+                       .value = config.p99_ms,
+                       .unit = "ms",
+                       .better = "lower"});
+  avni::bench::Record({.name = "api_latency/GET config[" + backend + "]",
+                       .value = config.per_second,
+                       .unit = "req/s"});
+  avni::bench::Record({.name = "api_latency/POST login p99[" + backend + "]",
+                       .value = login.p99_ms,
+                       .unit = "ms",
+                       .better = "lower"});
 
   server.Stop();
   serving.join();

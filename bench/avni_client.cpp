@@ -144,6 +144,11 @@ int main(int argc, char** argv) {
       "  client/baseline time {:.2f}x; parsing costs {:.1f} us/subject; peak RSS {:.1f} MiB "
       "(simulator included)\n",
       bare_rate / client_rate, Median(cpu_us) - Median(base_cpu_us), avni::bench::PeakRssMiB());
+  avni::bench::Record({.name = "avni_client/subjects read",
+                       .value = client_rate,
+                       .unit = "subjects/s",
+                       .baseline = bare_rate,
+                       .baseline_name = "same pages, bare HTTP, not parsed"});
   simulator.Stop();
   return 0;
 }

@@ -432,12 +432,22 @@ int main(int argc, char** argv) {
       Simulators sims(self, subjects, latency);
       const Figures f = Engine(sims, dsn, c, dir);
       const std::string phase = fmt::format("engine {} c={}", store_name, c);
-      row(phase, f, baseline_rate);
+      const double rate = row(phase, f, baseline_rate);
       all.emplace_back(phase, f);
+      avni::bench::Record({.name = fmt::format("bahmni_e2e/{} records, latency {} ms, c={}[{}]",
+                                               2 * subjects, latency, c, store_name),
+                           .value = rate,
+                           .unit = "records/s",
+                           .baseline = baseline_rate,
+                           .baseline_name = "raw copy, same requests, sequential"});
     }
   }
   fmt::print("peak RSS of this process (engine, store, clients; not the simulators): {:.1f} MiB\n",
              PeakRssMiB());
+  avni::bench::Record({.name = fmt::format("bahmni_e2e/peak RSS, {} records", 2 * subjects),
+                       .value = PeakRssMiB(),
+                       .unit = "MiB",
+                       .better = "lower"});
   fmt::print("\nrequests answered by route (per phase):\n");
   std::map<std::string, bool> routes;
   for (const auto& [phase, f] : all) {

@@ -75,6 +75,14 @@ void RefusedBody(int port) {
       "CPU %.2f s\n",
       r ? r->status : 0, answered_ms, StatusMiB("VmRSS") - rss0, StatusMiB("VmHWM") - hwm0,
       avni::bench::CpuSeconds() - cpu0);
+  avni::bench::Record({.name = "http_front/8 MiB anonymous sign-in: time to the answer",
+                       .value = answered_ms,
+                       .unit = "ms",
+                       .better = "lower"});
+  avni::bench::Record({.name = "http_front/8 MiB anonymous sign-in: peak RSS growth",
+                       .value = StatusMiB("VmHWM") - hwm0,
+                       .unit = "MiB",
+                       .better = "lower"});
 }
 
 // `count` connections from 127.0.1.1.. each send a header line every 100-200 ms for `run`;
@@ -124,6 +132,10 @@ void SlowClients(int port, int count, milliseconds run) {
       slow.size(), run.count() / 1000.0, latencies.size(), failures,
       latencies.empty() ? 0 : latencies[latencies.size() / 2],
       latencies.empty() ? 0 : latencies.back(), closed);
+  avni::bench::Record({.name = "http_front//health max latency under slow clients",
+                       .value = latencies.empty() ? 0 : latencies.back(),
+                       .unit = "ms",
+                       .better = "lower"});
 }
 
 }  // namespace

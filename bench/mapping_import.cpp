@@ -41,13 +41,16 @@ std::string Generate(int rows, const std::string& variant) {
 
 // Runs one step and prints its figures; false when it failed.
 template <typename Step>
-bool Measure(const std::string& name, int rows, Step step) {
+bool Measure(const std::string& backend, const std::string& name, int rows, Step step) {
   const auto started = Clock::now();
   std::string detail;
   if (!step(detail)) return false;
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   std::printf("  %-34s %7.2f s %10.0f lines/s   peak RSS %6.1f MiB   %s\n", name.c_str(), seconds,
               rows / seconds, PeakRssMiB(), detail.c_str());
+  avni::bench::Record({.name = "mapping_import/" + name + "[" + backend + "]",
+                       .value = rows / seconds,
+                       .unit = "lines/s"});
   return true;
 }
 
@@ -80,6 +83,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", tenant.error().message.c_str());
     return 1;
   }
+  const std::string backend = avni::bench::BackendOf(dsn);
   std::printf("mapping CSV import, %d lines (10 groups x 10 types), %s\n", rows,
               s.display_dsn().c_str());
   const std::string csv = Generate(rows, "INT-");
@@ -100,13 +104,13 @@ int main(int argc, char** argv) {
       return true;
     };
   };
-  bool ok = Measure("dry run, empty tenant", rows, import(csv, true)) &&
-            Measure("import, empty tenant", rows, import(csv, false)) &&
-            Measure("dry run, all unchanged", rows, import(csv, true)) &&
-            Measure("import, all unchanged", rows, import(csv, false)) &&
-            Measure("dry run, all changed", rows, import(changed, true)) &&
-            Measure("import, all changed", rows, import(changed, false)) &&
-            Measure("export", rows, [&](std::string& detail) {
+  bool ok = Measure(backend, "dry run, empty tenant", rows, import(csv, true)) &&
+            Measure(backend, "import, empty tenant", rows, import(csv, false)) &&
+            Measure(backend, "dry run, all unchanged", rows, import(csv, true)) &&
+            Measure(backend, "import, all unchanged", rows, import(csv, false)) &&
+            Measure(backend, "dry run, all changed", rows, import(changed, true)) &&
+            Measure(backend, "import, all changed", rows, import(changed, false)) &&
+            Measure(backend, "export", rows, [&](std::string& detail) {
               auto out = mapping::ExportMappingsCsv(s, tenant->id);
               if (!out) return false;
               detail = fmt::format("{:.1f} MiB", out->size() / 1048576.0);

@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "bench_util.hpp"
 #include "mapping/mapping_cache.hpp"
 #include "mapping/observation_mapper.hpp"
 #include "mapping/tenant_mappings.hpp"
@@ -40,12 +41,8 @@ using nlohmann::json;
 constexpr avni::RowId kObservation = 1, kConcept = 10, kOtherGroup = 2, kOtherType = 11;
 constexpr int kQuestions = 20, kCoded = 5, kAnswersPerCoded = 8;
 
-std::string Arg(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (argv[i] == name) return argv[i + 1];
-  }
-  return fallback;
-}
+using avni::bench::Arg;
+
 bool Flag(int argc, char** argv, const std::string& name) {
   for (int i = 1; i < argc; ++i) {
     if (argv[i] == name) return true;
@@ -217,6 +214,11 @@ int StoreBuild(const std::string& dsn, std::vector<Mapping> rows) {
   std::printf("snapshot build from %s: %zu mappings in %.0f ms; Refresh (unchanged) %.2f ms%s\n",
               (*store)->display_dsn().c_str(), (*snapshot)->size(), seconds * 1000,
               refresh_seconds * 1000, refreshed && !*refreshed ? "" : " (unexpected rebuild)");
+  avni::bench::Record(
+      {.name = "mapping_lookup/snapshot build from the store[" + avni::bench::BackendOf(dsn) + "]",
+       .value = seconds * 1000,
+       .unit = "ms",
+       .better = "lower"});
   return 0;
 }
 
@@ -249,6 +251,9 @@ int InMemory(const std::vector<Mapping>& rows, long lookups, long records) {
   std::printf(
       "cached lookups, one thread, random keys: %.2f million/s (%.0f ns each; %ld lookups)\n",
       lookups / seconds / 1e6, seconds / lookups * 1e9, lookups);
+  avni::bench::Record({.name = "mapping_lookup/cached lookups, random keys over 100,000 rows",
+                       .value = lookups / seconds / 1e6,
+                       .unit = "million/s"});
   // The 64 keys a flow keeps asking for (its questions and answers): the rows stay in cache.
   const auto hot = static_cast<std::ptrdiff_t>(std::min<std::size_t>(64, int_keys.size()));
   const std::vector<std::string> hot_int(int_keys.begin(), int_keys.begin() + hot);
@@ -270,6 +275,9 @@ int InMemory(const std::vector<Mapping>& rows, long lookups, long records) {
       "%.2f million observations/s\n",
       records, kQuestions, kCoded, map_seconds, records / map_seconds,
       observations / map_seconds / 1e6);
+  avni::bench::Record({.name = "mapping_lookup/observation mapping (20 obs, 5 coded)",
+                       .value = records / map_seconds,
+                       .unit = "records/s"});
 
   return 0;
 }

@@ -285,6 +285,18 @@ int main(int argc, char** argv) {
   if (delays.size() < jobs * static_cast<std::size_t>(fires)) {
     std::printf("  %-26s fewer starts than fires: missed fires ran once (or not yet)\n", "");
   }
+  const std::string backend = avni::bench::BackendOf(dsn);
+  avni::bench::Record({.name = "scheduler_idle/fire-to-start p99, " + std::to_string(tenants) +
+                               " tenants[" + backend + "]",
+                       .value = static_cast<double>(Percentile(delays, 0.99)),
+                       .unit = "ms",
+                       .better = "lower"});
+  if (quiet_wall > 0) {
+    avni::bench::Record({.name = "scheduler_idle/CPU between bursts[" + backend + "]",
+                         .value = 100 * quiet_cpu / quiet_wall,
+                         .unit = "% of a core",
+                         .better = "lower"});
+  }
   auto runs = RunsPerJob(store, *made);
   if (runs) {
     std::printf("  %-26s min %lld  max %lld  (%d fires observed)\n", "runs per job in store",

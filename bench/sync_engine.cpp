@@ -192,6 +192,12 @@ int main(int argc, char** argv) {
         static_cast<long long>(result.counts.skipped));
   }
   std::printf("  engine / baseline time: %.0fx\n", first_s / baseline_s);
+  avni::bench::Record(
+      {.name = fmt::format("sync_engine/first run, {} records[{}]", n, avni::bench::BackendOf(dsn)),
+       .value = n / first_s,
+       .unit = "records/s",
+       .baseline = baseline_writes / baseline_s,
+       .baseline_name = "same source and sink, no engine"});
   std::filesystem::remove_all(dir);
   return 0;
 }

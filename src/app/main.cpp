@@ -60,15 +60,19 @@ int main(int argc, char** argv) {
 
   app::ServeOptions serve_options;
   auto* serve = cli.add_subcommand("serve", "Run the service: HTTP API, /health and /ready");
-  serve->add_option("--host", serve_options.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--host", serve_options.host, "Address to listen on")
+      ->envname("AVNI_INT_HOST")
+      ->capture_default_str();
   serve->add_option("--port", serve_options.port, "Port to listen on (0: any free port)")
       ->envname("AVNI_INT_PORT")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   serve->add_option("--threads", serve_options.threads, "HTTP worker threads")
+      ->envname("AVNI_INT_THREADS")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   serve->add_option("--db-pool", serve_options.db_pool, "Database connections")
+      ->envname("AVNI_INT_DB_POOL")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   serve
@@ -110,42 +114,51 @@ int main(int argc, char** argv) {
   serve
       ->add_option("--session-idle-minutes", serve_options.session_idle_minutes,
                    "A session ends after this long unused")
+      ->envname("AVNI_INT_SESSION_IDLE_MINUTES")
       ->check(CLI::Range(1, 60 * 24 * 30))
       ->capture_default_str();
   serve
       ->add_option("--session-max-hours", serve_options.session_max_hours,
                    "A session ends this long after sign-in, used or not")
+      ->envname("AVNI_INT_SESSION_MAX_HOURS")
       ->check(CLI::Range(1, 24 * 365))
       ->capture_default_str();
   serve->add_flag("--demo", serve_options.demo,
                   "Also run the Avni and OpenMRS simulators here, with the tenant demo-bahmni "
                   "syncing them every minute (needs --allow-private-targets)");
-  serve->add_flag(
-      "--no-scheduler", [&](std::int64_t) { serve_options.scheduler = false; },
-      "Serve the API only; run no jobs here");
-  serve->add_option("--instance-id", serve_options.instance_id,
-                    "This instance's name in leases and runs (default: host-pid-random)");
+  bool no_scheduler = false;
+  serve->add_flag("--no-scheduler", no_scheduler, "Serve the API only; run no jobs here")
+      ->envname("AVNI_INT_NO_SCHEDULER");
+  serve
+      ->add_option("--instance-id", serve_options.instance_id,
+                   "This instance's name in leases and runs (default: host-pid-random)")
+      ->envname("AVNI_INT_INSTANCE_ID");
   serve->add_option("--workers", serve_options.workers, "Jobs running at once in this instance")
+      ->envname("AVNI_INT_WORKERS")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   serve
       ->add_option("--per-tenant", serve_options.per_tenant,
                    "Jobs of one tenant running at once in this instance")
+      ->envname("AVNI_INT_PER_TENANT")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   serve
       ->add_option("--lease-seconds", serve_options.lease_seconds,
                    "A stopped instance's jobs are taken over after this")
+      ->envname("AVNI_INT_LEASE_SECONDS")
       ->check(CLI::Range(2, 3600))
       ->capture_default_str();
   serve
       ->add_option("--pause-after", serve_options.pause_after,
                    "Failed runs in a row that pause a job (0: never)")
+      ->envname("AVNI_INT_PAUSE_AFTER")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   serve
       ->add_option("--grace-seconds", serve_options.grace_seconds,
                    "On SIGTERM, how long running jobs get to commit their page")
+      ->envname("AVNI_INT_GRACE_SECONDS")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
   auto* web_dir =
@@ -158,6 +171,7 @@ int main(int argc, char** argv) {
   AddTargetOptions(*serve, serve_options.targets);
   serve->callback([&] {
     serve_options.web_dir_explicit = web_dir->count() > 0;
+    serve_options.scheduler = !no_scheduler;
     exit_code = app::Serve(global, serve_options);
   });
 
