@@ -139,6 +139,7 @@ Status CheckTenant(Services& services, const Route& route, Request& request) {
 bool RoleAtLeast(Role role, Role needed) { return Rank(role) >= Rank(needed); }
 
 Status Admit(Services& services, const Route& route, Request& request) {
+  if (route.own_credentials && route.access == Access::kPublic) return {};
   if (auto ok = Authenticate(services, route, request); !ok) return ok;
   if (route.access == Access::kPublic) return {};
   if (!request.principal.signed_in()) {

@@ -8,8 +8,16 @@
 #include "api/request_target.hpp"
 #include "api/routes.hpp"
 #include "api/web_assets.hpp"
+#include "metrics/service_metrics.hpp"
 
 namespace avni::api {
+namespace {
+
+// The route labels of answers that have no route template.
+constexpr std::string_view kWebRoute = "web";
+constexpr std::string_view kUnmatchedRoute = "unmatched";
+
+}  // namespace
 
 Dispatcher::Dispatcher(Services services)
     : services_(services), routes_(AllRoutes(services_)), router_(routes_) {}
@@ -44,7 +52,7 @@ std::optional<Response> Dispatcher::AdmitEarly(Exchange& exchange) {
     spdlog::error("{} {} failed: {}", exchange.request.method, exchange.request.path, e.what());
     refusal = ErrorResponse(Error::Internal("internal error; see the service log"));
   }
-  Log(exchange, refusal.status, started);
+  Log(exchange, refusal.status, started, exchange.route->path);
   return refusal;
 }
 
@@ -64,7 +72,7 @@ Response Dispatcher::Run(Exchange& exchange) {
     spdlog::error("{} {} failed: {}", request.method, request.path, e.what());
     response = ErrorResponse(Error::Internal("internal error; see the service log"));
   }
-  Log(exchange, response.status, started);
+  Log(exchange, response.status, started, exchange.route->path);
   return response;
 }
 
@@ -75,25 +83,31 @@ std::optional<Response> Dispatcher::ServeWeb(const Exchange& exchange) const {
   }
   const auto started = std::chrono::steady_clock::now();
   auto response = services_.web_assets->Serve(request.path, request.headers);
-  if (response) Log(exchange, response->status, started);
+  if (response) Log(exchange, response->status, started, kWebRoute);
   return response;
 }
 
 Response Dispatcher::Refuse(std::string_view method, std::string_view path, int status,
-                            const Error& error) const {
+                            const Error& error, const Route* route) const {
   Response response = ErrorResponse(error);
   response.status = status;
   spdlog::info("{} {} {} tenant=- caller=-", method, path, status);
+  if (services_.metrics != nullptr) {
+    services_.metrics->CountHttp(route != nullptr ? std::string_view(route->path) : kUnmatchedRoute,
+                                 method, status, std::chrono::duration<double>(0));
+  }
   return response;
 }
 
 void Dispatcher::Log(const Exchange& exchange, int status,
-                     std::chrono::steady_clock::time_point started) const {
+                     std::chrono::steady_clock::time_point started,
+                     std::string_view route_label) const {
   const Request& request = exchange.request;
-  const auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - started)
-                      .count() /
-                  1000.0;
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  if (services_.metrics != nullptr) {
+    services_.metrics->CountHttp(route_label, request.method, status, elapsed);
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() / 1000.0;
   // Never bodies, tokens or secrets: only what identifies the request.
   spdlog::info("{} {} {} {:.1f}ms tenant={} caller={}", request.method, request.path, status, ms,
                request.tenant ? std::to_string(request.tenant->value) : "-",

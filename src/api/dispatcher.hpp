@@ -43,9 +43,10 @@ class Dispatcher {
   // handler; logs. Never throws: a handler's exception is an internal error.
   Response Run(Exchange& exchange);
   // An answer the front gives by itself (no route, bad framing, a body too large), in the
-  // error shape with `status`; logged like any answer.
-  Response Refuse(std::string_view method, std::string_view path, int status,
-                  const Error& error) const;
+  // error shape with `status`; logged and counted like any answer (under `route`'s template
+  // when the request's route is known, else "unmatched").
+  Response Refuse(std::string_view method, std::string_view path, int status, const Error& error,
+                  const Route* route = nullptr) const;
 
   // The admin app's answer to a GET or HEAD no route matched (a file of the app, or index.html
   // for a client-side route), logged like any answer; nullopt when there is no app or the path
@@ -56,8 +57,10 @@ class Dispatcher {
   const ApiOptions& options() const { return services_.options; }
 
  private:
-  void Log(const Exchange& exchange, int status,
-           std::chrono::steady_clock::time_point started) const;
+  // Writes the access-log line and counts the answer under `route_label` (a route's template,
+  // "web" or "unmatched": never the raw path).
+  void Log(const Exchange& exchange, int status, std::chrono::steady_clock::time_point started,
+           std::string_view route_label) const;
 
   Services services_;
   std::vector<Route> routes_;

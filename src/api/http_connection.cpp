@@ -301,12 +301,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // since what follows it on the wire cannot be trusted.
   void Refuse(int status, const Error& error) {
     std::string method = "-", path = "-";
+    const api::Route* route = nullptr;
     if (parser_ && parser_->is_header_done()) {
       method = std::string(parser_->get().method_string());
       path = std::string(parser_->get().target());
       path = path.substr(0, path.find('?'));
+      route = exchange_.route;  // resolved as soon as the header was done
     }
-    Answer(server_.dispatcher.Refuse(method, path, status, error), false, true);
+    Answer(server_.dispatcher.Refuse(method, path, status, error, route), false, true);
   }
 
   // Writes the answer, within write_timeout. `unread`: the client may still be sending a body

@@ -66,6 +66,9 @@ struct Route {
   // The largest request body this route takes; a larger one is refused with 413 before it is
   // read. 0 (the default) stands for ApiOptions::max_json_body_bytes; AllRoutes fills it in.
   std::size_t max_body = 0;
+  // The handler checks the caller's credentials itself (GET /metrics and its own bearer token):
+  // Admit then takes the Authorization header for no session or API key. Public routes only.
+  bool own_credentials = false;
 };
 
 }  // namespace avni::api

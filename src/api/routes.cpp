@@ -5,6 +5,7 @@ namespace avni::api {
 std::vector<Route> AllRoutes(Services& services) {
   std::vector<Route> routes;
   AddHealthRoutes(routes, services);
+  AddMetricsRoutes(routes, services);
   AddAuthRoutes(routes, services);
   AddTenantRoutes(routes, services);
   AddConfigRoutes(routes, services);

@@ -39,5 +39,7 @@ void AddSyncStatusRoutes(std::vector<Route>& routes, Services& services);
 void AddJobRoutes(std::vector<Route>& routes, Services& services);
 void AddRunRoutes(std::vector<Route>& routes, Services& services);
 void AddOpenApiRoutes(std::vector<Route>& routes, Services& services);
+// GET /metrics (metrics.cpp): the Prometheus text format, open or behind --metrics-token.
+void AddMetricsRoutes(std::vector<Route>& routes, Services& services);
 
 }  // namespace avni::api

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include "common/time.hpp"
 #include "http/target_policy.hpp"
@@ -13,6 +14,9 @@ class Authenticator;
 }
 namespace avni::mapping {
 class MappingCache;
+}
+namespace avni::metrics {
+class ServiceMetrics;
 }
 
 namespace avni::api {
@@ -33,6 +37,9 @@ struct ApiOptions {
   // is answered 400 at once. The HTTP client checks every connection too (that is the guard;
   // this is the early, friendly refusal).
   http::TargetPolicy targets;
+  // GET /metrics wants "Authorization: Bearer <this>" when set (--metrics-token); open when
+  // empty. Never logged.
+  std::string metrics_token;
 };
 
 // What handlers work with. Not owned: everything outlives the server.
@@ -46,6 +53,9 @@ struct Services {
   mapping::MappingCache* mappings_cache = nullptr;
   // The admin web app's files, served at `/` for what no route matches. Null: API only.
   const WebAssets* web_assets = nullptr;
+  // What GET /metrics exports, and where every answer is counted. Null: /metrics answers 404
+  // and nothing is counted (tests, benchmarks).
+  metrics::ServiceMetrics* metrics = nullptr;
 };
 
 }  // namespace avni::api

@@ -49,6 +49,8 @@ struct ServeOptions {
   // serve goes on without the app (saying so) unless the folder was asked for explicitly.
   std::string web_dir = "web/dist";
   bool web_dir_explicit = false;
+  // GET /metrics wants this bearer token when set; open otherwise. Never logged.
+  std::string metrics_token;
 };
 int Serve(const GlobalOptions& global, const ServeOptions& options);
 int Migrate(const GlobalOptions& global);

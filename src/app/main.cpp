@@ -168,6 +168,10 @@ int main(int argc, char** argv) {
                        "API only)")
           ->envname("AVNI_INT_WEB_DIR")
           ->capture_default_str();
+  serve
+      ->add_option("--metrics-token", serve_options.metrics_token,
+                   "GET /metrics then needs 'Authorization: Bearer <token>' (default: open)")
+      ->envname("AVNI_INT_METRICS_TOKEN");
   AddTargetOptions(*serve, serve_options.targets);
   serve->callback([&] {
     serve_options.web_dir_explicit = web_dir->count() > 0;

@@ -22,6 +22,7 @@
 #include "http/client.hpp"
 #include "integrations/registry.hpp"
 #include "mapping/mapping_cache.hpp"
+#include "metrics/service_metrics.hpp"
 #include "scheduler/flow_runner.hpp"
 #include "scheduler/scheduler.hpp"
 
@@ -96,6 +97,8 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   api::ApiOptions api_options;
   api_options.secure_cookies = options.secure_cookies;
   api_options.targets = *targets;
+  api_options.metrics_token = options.metrics_token;
+  metrics::ServiceMetrics service_metrics(*ctx->store, clock);
   // The integrations' mapping lookups; the API invalidates a tenant's entry on every write.
   mapping::MappingCache mappings_cache(*ctx->store);
   std::optional<api::WebAssets> web;
@@ -111,6 +114,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   }
   api::Services api_services{*ctx->store, authenticator, clock, api_options, &mappings_cache};
   api_services.web_assets = web ? &*web : nullptr;
+  api_services.metrics = &service_metrics;
   HttpServer server(api_services, server_options);
   if (auto bound = server.Bind(); !bound) return Report(bound.error());
 
@@ -121,7 +125,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   http_options.targets = *targets;
   auto registry = integrations::MakeRegistry(
       integrations::Services{*ctx->store, clock, mappings_cache, http_options});
-  scheduler::FlowJobRunner runner(*ctx->store, clock, registry, instance, lease);
+  scheduler::FlowJobRunner runner(*ctx->store, clock, registry, instance, lease, &service_metrics);
   scheduler::SchedulerOptions scheduler_options;
   scheduler_options.instance = instance;
   scheduler_options.workers = options.workers;
@@ -130,8 +134,12 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   scheduler_options.heartbeat = lease / 3;
   scheduler_options.pause_after = options.pause_after;
   scheduler_options.ping = scheduler::HttpPinger(*targets);
+  scheduler_options.metrics = &service_metrics;
   scheduler::Scheduler scheduler(*ctx->store, clock, runner, scheduler_options);
-  if (options.scheduler) scheduler.Start();
+  if (options.scheduler) {
+    service_metrics.SetWorkerProbe([&scheduler] { return scheduler.running(); }, options.workers);
+    scheduler.Start();
+  }
 
   // The first signal stops gracefully; a second one while that goes on stops at once: every
   // page committed so far stays, the rest is read again by the next run.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "metrics/service_metrics.hpp"
 #include "store/store.hpp"
 
 namespace avni::scheduler {
@@ -22,12 +23,14 @@ Result<Run> RecordOnly(store::Store& store, const Job& job, std::string_view ins
 }  // namespace
 
 FlowJobRunner::FlowJobRunner(store::Store& store, const Clock& clock, sync::FlowProvider& provider,
-                             std::string instance, std::chrono::milliseconds lock_ttl)
+                             std::string instance, std::chrono::milliseconds lock_ttl,
+                             metrics::ServiceMetrics* metrics)
     : store_(store),
       clock_(clock),
       provider_(provider),
       instance_(std::move(instance)),
-      lock_ttl_(lock_ttl) {}
+      lock_ttl_(lock_ttl),
+      metrics_(metrics) {}
 
 Result<Run> FlowJobRunner::RunJob(const ScheduledJob& sj, const std::atomic<bool>& stop) {
   const Job& job = sj.job;
@@ -52,6 +55,12 @@ Result<Run> FlowJobRunner::RunJob(const ScheduledJob& sj, const std::atomic<bool
   options.owner = fmt::format("{}/{}", instance_, job.name);
   options.stop = &stop;
   options.lock_ttl = lock_ttl_;
+  if (metrics_ != nullptr) {
+    options.on_commit = [metrics = metrics_, tenant = sj.tenant_name](std::string_view entity_type,
+                                                                      const RunCounts& counts) {
+      metrics->CountRecords(tenant, entity_type, counts);
+    };
+  }
   const auto settings = nlohmann::json::parse(job.settings_json, nullptr, false);
   if (settings.is_object()) {
     if (settings.contains("page_size") && settings["page_size"].is_number_integer()) {

@@ -14,8 +14,10 @@ namespace avni::scheduler {
 class FlowJobRunner final : public JobRunner {
  public:
   // lock_ttl: how long a dead instance's flow locks outlive it; the scheduler's lease time.
+  // metrics (optional, not owned) counts each committed page's records.
   FlowJobRunner(store::Store& store, const Clock& clock, sync::FlowProvider& provider,
-                std::string instance, std::chrono::milliseconds lock_ttl);
+                std::string instance, std::chrono::milliseconds lock_ttl,
+                metrics::ServiceMetrics* metrics = nullptr);
   Result<Run> RunJob(const ScheduledJob& job, const std::atomic<bool>& stop) override;
 
  private:
@@ -24,6 +26,7 @@ class FlowJobRunner final : public JobRunner {
   sync::FlowProvider& provider_;
   std::string instance_;
   std::chrono::milliseconds lock_ttl_;
+  metrics::ServiceMetrics* metrics_;
 };
 
 }  // namespace avni::scheduler

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "metrics/service_metrics.hpp"
 #include "scheduler/cron.hpp"
 #include "store/store.hpp"
 
@@ -152,6 +153,11 @@ int Scheduler::Tick() {
       continue;
     }
     if (!*claimed) continue;
+    // The listing showed another owner's lease, expired: that instance died or stalled.
+    if (options_.metrics && sj.lease_owner && *sj.lease_owner != options_.instance &&
+        sj.lease_expires_at && *sj.lease_expires_at <= now) {
+      options_.metrics->CountLeaseTakeover(sj.tenant_name, job.name);
+    }
     auto stop = std::make_shared<std::atomic<bool>>(false);
     std::lock_guard lock(mutex_);
     start_delays_.push_back(
@@ -171,6 +177,7 @@ void Scheduler::Execute(ScheduledJob sj, std::shared_ptr<std::atomic<bool>> stop
   // The job thread is a boundary: a runner that throws fails this run, and the lease is
   // released below as after any other end.
   Result<Run> run = Fail(Error::Internal("the run did not end"));
+  const auto started = std::chrono::steady_clock::now();
   try {
     run = runner_.RunJob(sj, *stop);
   } catch (const std::exception& e) {
@@ -181,6 +188,10 @@ void Scheduler::Execute(ScheduledJob sj, std::shared_ptr<std::atomic<bool>> stop
   const bool succeeded = run && run->status == RunStatus::kSucceeded;
   const bool failed = !run || run->status == RunStatus::kFailed;
   const std::string message = run ? run->message : run.error().message;
+  if (options_.metrics) {
+    options_.metrics->CountRun(sj.tenant_name, job.name, run ? ToString(run->status) : "error",
+                               std::chrono::steady_clock::now() - started);
+  }
   auto noted = store_.Transact([&](store::Tx& tx) -> Status {
     auto jobs = tx.tenant(job.tenant_id).jobs();
     // A cancelled run (stopped, or its flows held elsewhere) neither failed nor succeeded.

@@ -21,6 +21,9 @@
 namespace avni::store {
 class Store;
 }
+namespace avni::metrics {
+class ServiceMetrics;
+}
 
 namespace avni::scheduler {
 
@@ -50,6 +53,8 @@ struct SchedulerOptions {
   std::chrono::milliseconds heartbeat{std::chrono::seconds(10)};
   int pause_after = 5;  // consecutive failed runs that pause a job (0: never)
   Pinger ping;          // none when empty
+  // Told of each run's outcome and duration and of lease takeovers; not owned. Optional.
+  metrics::ServiceMetrics* metrics = nullptr;
 };
 
 // Runs every tenant's jobs on their cron schedules, across any number of instances sharing one

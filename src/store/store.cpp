@@ -4,6 +4,8 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -81,6 +83,10 @@ struct Store::Impl {
   StoreOptions options;
   const Clock* clock = &kSystemClock;
   soci::connection_pool pool;
+  // Borrowers holding or waiting for a connection, and those that had to wait: counted around
+  // each borrowing, an atomic add each.
+  std::atomic<std::size_t> borrowers{0};
+  std::atomic<std::int64_t> waits{0};
 
   Impl(Dsn d, StoreOptions o) : dsn(std::move(d)), options(o), pool(o.pool_size) {
     if (o.clock != nullptr) clock = o.clock;
@@ -98,6 +104,32 @@ struct Store::Impl {
     }
   }
 };
+
+namespace {
+
+// Counts one borrowing of a pooled connection for the whole of its use.
+class Borrowing {
+ public:
+  explicit Borrowing(Store::Impl& impl) : impl_(impl) {
+    if (impl_.borrowers.fetch_add(1, std::memory_order_relaxed) >= impl_.options.pool_size) {
+      impl_.waits.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  ~Borrowing() { impl_.borrowers.fetch_sub(1, std::memory_order_relaxed); }
+  Borrowing(const Borrowing&) = delete;
+  Borrowing& operator=(const Borrowing&) = delete;
+
+ private:
+  Store::Impl& impl_;
+};
+
+}  // namespace
+
+PoolStats Store::pool_stats() const {
+  const std::size_t size = impl_->options.pool_size;
+  return PoolStats{size, std::min(impl_->borrowers.load(std::memory_order_relaxed), size),
+                   impl_->waits.load(std::memory_order_relaxed)};
+}
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
@@ -161,6 +193,7 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view text, StoreOptions o
 }
 
 Result<SchemaState> Store::Schema() {
+  Borrowing borrowing(*impl_);
   soci::session sql(impl_->pool);
   try {
     return SchemaState{AppliedVersion(sql, backend()), KnownVersion()};
@@ -171,6 +204,7 @@ Result<SchemaState> Store::Schema() {
 }
 
 Result<SchemaState> Store::Migrate() {
+  Borrowing borrowing(*impl_);
   soci::session sql(impl_->pool);
   const Backend be = backend();
   bool locked = false;
@@ -202,6 +236,7 @@ Status Store::Ready() {
 }
 
 Status Store::RunInTransaction(const std::function<Status(Tx&)>& body, bool write) {
+  Borrowing borrowing(*impl_);
   soci::session sql(impl_->pool);
   const Backend be = backend();
   SqlContext ctx{sql, be, impl_->options.secrets, *impl_->clock};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -28,6 +29,13 @@ struct StoreOptions {
   // Apply pending migrations while opening (what `serve` does). When false, Open still refuses
   // a schema newer than this binary.
   bool migrate = true;
+};
+
+// The connection pool's figures, for /metrics.
+struct PoolStats {
+  std::size_t size = 0;    // connections in the pool
+  std::size_t in_use = 0;  // lent out now
+  std::int64_t waits = 0;  // borrowers that found every connection lent out, since Open
 };
 
 struct SchemaState {
@@ -62,6 +70,8 @@ class Store {
   // Safe when several instances run it at once: PostgreSQL takes an advisory lock, SQLite a
   // write lock. Returns the state afterwards.
   Result<SchemaState> Migrate();
+  // Cheap (two atomic loads); thread-safe.
+  PoolStats pool_stats() const;
   Result<SchemaState> Schema();
   // The readiness check: database reachable and every known migration applied.
   Status Ready();

@@ -6,6 +6,7 @@
 #include "store/credential_repo.hpp"
 #include "store/entity_link_repo.hpp"
 #include "store/error_repo.hpp"
+#include "store/fleet_repo.hpp"
 #include "store/job_repo.hpp"
 #include "store/mapping_bulk_repo.hpp"
 #include "store/mapping_repo.hpp"
@@ -58,6 +59,8 @@ class Tx {
   TenantScope tenant(TenantId id) { return TenantScope(ctx_, id); }
   // Every tenant's jobs, for the scheduler.
   ScheduleRepo schedule() { return ScheduleRepo(ctx_); }
+  // Aggregates over every tenant, for /metrics.
+  FleetRepo fleet() { return FleetRepo(ctx_); }
 
  private:
   SqlContext& ctx_;

@@ -3,7 +3,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/time.hpp"
@@ -41,6 +43,9 @@ struct EngineOptions {
   // Waits between retries; StoppableSleeper(stop) when empty.
   Sleeper sleep;
   std::uint64_t seed = 1;  // jitter
+  // Told of each page's counts right after the page committed (the counts its commit added to
+  // the run's run_entity_counts), on the thread that runs the flow: for /metrics. Optional.
+  std::function<void(std::string_view entity_type, const RunCounts& counts)> on_commit;
 };
 
 enum class FlowOutcome {

@@ -343,8 +343,11 @@ Status Worker::Commit(const PageWork& work, RowId run_id) {
     return scope.jobs().AddRunCounts(run_id, flow_.entity_type, work.counts);
   });
   if (committed) {
-    std::lock_guard lock(renew_mutex_);
-    renewed_at_ = clock_.Now();
+    {
+      std::lock_guard lock(renew_mutex_);
+      renewed_at_ = clock_.Now();
+    }
+    if (options_.on_commit) options_.on_commit(flow_.entity_type, work.counts);
   }
   return committed;
 }

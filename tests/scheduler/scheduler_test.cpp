@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "metrics/service_metrics.hpp"
 #include "scheduler/scheduler.hpp"
 #include "support/store_test.hpp"
 
@@ -328,6 +329,40 @@ TEST_P(SchedulerTest, ADeadInstancesRunIsEndedAsAbandonedWhenAnotherTakesTheJobO
   EXPECT_EQ(statuses[0], "failed:instance-dead");
   EXPECT_NE(db_->QueryColumn("SELECT message FROM runs ORDER BY id").at(0).find("abandoned"),
             std::string::npos);
+}
+
+TEST_P(SchedulerTest, RunsAndTakeoversOfADeadInstancesLeaseAreCountedForMetrics) {
+  metrics::ServiceMetrics figures(*store_, clock_);
+  options_.metrics = &figures;
+  const TenantId t = Tenant("ngo");
+  const RowId main = GetJob(t, "main").id;
+  ASSERT_TRUE(store_->Transact([&](store::Tx& tx) -> Status {
+    auto leased = tx.tenant(t).jobs().TryAcquire(main, "instance-dead", 30s);
+    if (!leased) return Fail(leased.error());
+    return {};
+  }));
+  auto& s = MakeScheduler();
+  s.Tick();
+  clock_.Advance(40s);  // the dead instance's lease expired
+  ASSERT_EQ(s.Tick(), 1);
+  ASSERT_TRUE(s.WaitIdle(10s));
+  clock_.Advance(10s);  // the next fire: this instance released its own lease, no takeover
+  ASSERT_EQ(s.Tick(), 1);
+  ASSERT_TRUE(s.WaitIdle(10s));
+  const std::string text = figures.Render();
+  EXPECT_NE(text.find("avni_integrator_lease_takeovers_total{tenant=\"ngo\",job=\"main\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(
+          "avni_integrator_job_runs_total{tenant=\"ngo\",job=\"main\",outcome=\"succeeded\"} 2\n"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("avni_integrator_job_run_duration_seconds_count{tenant=\"ngo\",job=\"main\"} 2\n"),
+      std::string::npos)
+      << text;
+  schedulers_.clear();  // before `figures`, which they point to
 }
 
 TEST_P(SchedulerTest, TheWorkerCapLimitsRunsAtOnceAndTheRestFollow) {

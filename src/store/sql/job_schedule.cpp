@@ -188,20 +188,29 @@ Result<std::vector<ScheduledJob>> ScheduleRepo::ListJobs() {
     JobRow job;
     std::string tenant_name, tenant_type;
     int tenant_active = 1;
+    NullableText lease_owner;
+    NullableInt64 lease_expires_at;
     void Bind(soci::statement& st) {
       job.Bind(st);
       st.exchange(soci::into(tenant_name));
       st.exchange(soci::into(tenant_type));
       st.exchange(soci::into(tenant_active));
+      st.exchange(soci::into(lease_owner.value, lease_owner.ind));
+      st.exchange(soci::into(lease_expires_at.value, lease_expires_at.ind));
     }
   };
   std::vector<ScheduledJob> out;
   for (const auto& row : QueryAll<Row>(
            ctx_.sql, std::string("SELECT ") + job_sql::kJobColumns +
-                         ", tenants.name, tenants.type, tenants.active FROM jobs JOIN tenants ON "
-                         "tenants.id = jobs.tenant_id ORDER BY jobs.tenant_id, jobs.name")) {
+                         ", tenants.name, tenants.type, tenants.active, leases.owner, "
+                         "leases.expires_at FROM jobs JOIN tenants ON tenants.id = jobs.tenant_id "
+                         "LEFT JOIN leases ON leases.tenant_id = jobs.tenant_id AND "
+                         "leases.job_id = jobs.id ORDER BY jobs.tenant_id, jobs.name")) {
+    const auto expires = row.lease_expires_at.get();
     out.push_back(
-        ScheduledJob{row.job.ToJob(), row.tenant_name, row.tenant_type, row.tenant_active != 0});
+        ScheduledJob{row.job.ToJob(), row.tenant_name, row.tenant_type, row.tenant_active != 0,
+                     row.lease_owner.get(),
+                     expires ? std::optional<Timestamp>(AtMillis(*expires)) : std::nullopt});
   }
   return out;
 }
