@@ -20,6 +20,7 @@ Result<http::TargetPolicy> TargetPolicyOf(const TargetOptions& options);
 // Each command returns the process exit code and prints its own result. Failures are one line
 // on stderr ("avni-integrator: ..."): what went wrong and how to fix it.
 struct ServeOptions {
+  std::string log_format = "text";  // or json: see logging::Install
   std::string host = "127.0.0.1";
   int port = 8080;
   int threads = 8;

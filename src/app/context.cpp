@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "logging/log_sink.hpp"
+
 namespace avni::app {
 
 Result<Context> OpenContext(const GlobalOptions& options, bool migrate, std::size_t pool_size) {
@@ -16,7 +18,7 @@ Result<Context> OpenContext(const GlobalOptions& options, bool migrate, std::siz
           (db.has_parent_path() ? db.parent_path() : std::filesystem::path(".")) / "secret.key";
     }
   }
-  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  logging::SetLevel(spdlog::level::from_str(options.log_level));
   // A wrong --db is reported before anything (the key file on first start) is written.
   if (auto ok = store::Store::CheckDsn(options.db); !ok) return Fail(ok.error());
   Context ctx;

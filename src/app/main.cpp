@@ -3,11 +3,11 @@
 #include <cstdlib>
 #include <iostream>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include "app/commands.hpp"
+#include "logging/log_sink.hpp"
 
 namespace {
 
@@ -46,7 +46,7 @@ void AddTargetOptions(CLI::App& command, avni::app::TargetOptions& targets) {
 int main(int argc, char** argv) {
   namespace app = avni::app;
   // Logs go to stderr; stdout carries only what a command answers.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("avni"));
+  avni::logging::Install(avni::logging::LogFormat::kText, spdlog::level::info);
   CLI::App cli{
       "avni-integrator: keeps Avni and other systems (Bahmni/OpenMRS first) in step, "
       "for many tenants at once."};
@@ -172,6 +172,12 @@ int main(int argc, char** argv) {
       ->add_option("--metrics-token", serve_options.metrics_token,
                    "GET /metrics then needs 'Authorization: Bearer <token>' (default: open)")
       ->envname("AVNI_INT_METRICS_TOKEN");
+  serve
+      ->add_option("--log-format", serve_options.log_format,
+                   "text (human-readable lines) or json (one JSON object a line: ts, level, msg, "
+                   "and tenant, job and run for a job's lines)")
+      ->envname("AVNI_INT_LOG_FORMAT")
+      ->capture_default_str();
   AddTargetOptions(*serve, serve_options.targets);
   serve->callback([&] {
     serve_options.web_dir_explicit = web_dir->count() > 0;

@@ -21,6 +21,7 @@
 #include "crypto/password.hpp"
 #include "http/client.hpp"
 #include "integrations/registry.hpp"
+#include "logging/log_sink.hpp"
 #include "mapping/mapping_cache.hpp"
 #include "metrics/service_metrics.hpp"
 #include "scheduler/flow_runner.hpp"
@@ -56,6 +57,10 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto log_format = logging::ParseLogFormat(options.log_format);
+  if (!log_format) return Report(log_format.error());
+  logging::Install(*log_format, spdlog::level::from_str(global.log_level));
 
   auto targets = TargetPolicyOf(options.targets);
   if (!targets) return Report(targets.error());

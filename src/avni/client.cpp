@@ -11,6 +11,7 @@
 
 #include "avni/session.hpp"
 #include "common/taxonomy.hpp"
+#include "http/redact.hpp"
 #include "http/url.hpp"
 
 namespace avni::avniapi {
@@ -173,8 +174,13 @@ struct Client::Impl {
         continue;
       }
       if (response->status >= 400 && response->status != 404) {
+        // Classified by the whole answer; the message quotes it redacted, as the OpenMRS client
+        // does: Avni's refusals repeat the values they refused (a name, an answer), and the
+        // message goes to the logs and the error records.
         Error error = ClassifyHttp(response->status, response->body);
-        error.message = fmt::format("Avni {}: {}", where, error.message);
+        error.message =
+            fmt::format("Avni {}: {}", where,
+                        ClassifyHttp(response->status, http::Redact(response->body, body)).message);
         return Fail(std::move(error));
       }
       return response;

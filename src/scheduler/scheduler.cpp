@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "logging/log_context.hpp"
 #include "metrics/service_metrics.hpp"
 #include "scheduler/cron.hpp"
 #include "store/store.hpp"
@@ -173,6 +174,11 @@ int Scheduler::Tick() {
 
 void Scheduler::Execute(ScheduledJob sj, std::shared_ptr<std::atomic<bool>> stop) {
   const Job& job = sj.job;
+  // Every line logged for this run, here and on the threads it uses, names the tenant, the job
+  // and (once recorded) the run, and its warnings and explanations are kept in the run's log.
+  auto run_log = std::make_shared<logging::RunLog>();
+  const logging::ScopedLogContext context(
+      logging::LogContext{job.tenant_id.value, job.name, std::nullopt, run_log});
   Ping(job, "/start");
   // The job thread is a boundary: a runner that throws fails this run, and the lease is
   // released below as after any other end.
@@ -185,6 +191,8 @@ void Scheduler::Execute(ScheduledJob sj, std::shared_ptr<std::atomic<bool>> stop
   } catch (...) {
     run = Fail(Error::Internal("internal error: an exception of unknown type"));
   }
+  std::optional<logging::ScopedLogContext> with_run;
+  if (run) with_run.emplace(logging::ScopedLogContext::WithRun(job.tenant_id.value, run->id));
   const bool succeeded = run && run->status == RunStatus::kSucceeded;
   const bool failed = !run || run->status == RunStatus::kFailed;
   const std::string message = run ? run->message : run.error().message;
@@ -212,6 +220,16 @@ void Scheduler::Execute(ScheduledJob sj, std::shared_ptr<std::atomic<bool>> stop
   }
   if (succeeded) Ping(job, "");
   if (failed) Ping(job, "/fail");
+  // Kept with the run once it ended; a crash before this loses them (the run's message stays).
+  if (run) {
+    auto kept = store_.Transact([&](store::Tx& tx) {
+      return tx.tenant(job.tenant_id).run_log().Put(run->id, run_log->Lines());
+    });
+    if (!kept) {
+      spdlog::warn("tenant '{}': keeping the log of run {} failed: {}", sj.tenant_name, run->id,
+                   kept.error().message);
+    }
+  }
   std::lock_guard lock(mutex_);
   running_.erase(job.id);
   if (--per_tenant_[job.tenant_id.value] <= 0) per_tenant_.erase(job.tenant_id.value);

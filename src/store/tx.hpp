@@ -11,6 +11,7 @@
 #include "store/mapping_bulk_repo.hpp"
 #include "store/mapping_repo.hpp"
 #include "store/member_repo.hpp"
+#include "store/run_log_repo.hpp"
 #include "store/sync_status_repo.hpp"
 #include "store/tenant_repo.hpp"
 #include "store/user_repo.hpp"
@@ -36,6 +37,7 @@ class TenantScope {
   SyncStatusRepo sync_status() { return SyncStatusRepo(ctx_, tenant_); }
   ErrorRepo errors() { return ErrorRepo(ctx_, tenant_); }
   JobRepo jobs() { return JobRepo(ctx_, tenant_); }
+  RunLogRepo run_log() { return RunLogRepo(ctx_, tenant_); }
   AuditRepo audit() { return AuditRepo(ctx_, tenant_); }
   ApiKeyRepo api_keys() { return ApiKeyRepo(ctx_, tenant_); }
 

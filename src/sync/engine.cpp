@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "logging/log_context.hpp"
 #include "sync/worker.hpp"
 
 namespace avni::sync {
@@ -172,6 +173,9 @@ Result<Run> Engine::RunJob(RowId job_id, std::string_view instance, const std::v
   auto run = store_.Transact(
       [&](store::Tx& tx) { return tx.tenant(tenant_).jobs().StartRun(job_id, instance); });
   if (!run) return Fail(run.error());
+  // Every line logged from here on (on the worker threads too) names the run.
+  const logging::ScopedLogContext context(
+      logging::ScopedLogContext::WithRun(tenant_.value, run->id));
   // The run is a boundary: whatever escapes it (a bug, an exception of a library) fails this
   // run with its message and leaves the service, and every other tenant, running.
   FlowResult result;
@@ -190,6 +194,12 @@ Result<Run> Engine::RunJob(RowId job_id, std::string_view instance, const std::v
   if (status != RunStatus::kSucceeded) {
     spdlog::warn("tenant {}: run {} {}: {}", tenant_.value, run->id, ToString(status),
                  result.message);
+  }
+  {
+    const logging::KeepInfoLines keep;
+    spdlog::info("run {} {}: read {}, written {}, skipped {}, failed {}; {} retries", run->id,
+                 ToString(status), result.counts.read, result.counts.written, result.counts.skipped,
+                 result.counts.failed, result.retries);
   }
   return store_.Transact([&](store::Tx& tx) {
     return tx.tenant(tenant_).jobs().EndRun(run->id, status, result.message);

@@ -1,9 +1,12 @@
 #include "sync/retry.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <thread>
+
+#include "logging/log_context.hpp"
 
 namespace avni::sync {
 
@@ -37,6 +40,13 @@ Error Retrier::GaveUp(const Error& last, int attempts, std::chrono::milliseconds
   out.message =
       fmt::format("{} (tried {} times over {} ms)", last.message, attempts, waited.count());
   return out;
+}
+
+void Retrier::NoteRetry(const Error& error, int attempt, std::chrono::milliseconds delay) const {
+  const logging::KeepInfoLines keep;
+  // The clients' messages name hosts, paths and statuses, never a record's values.
+  spdlog::info("retrying in {} ms (attempt {} of {} failed for availability): {}", delay.count(),
+               attempt, policy_.max_attempts, error.message);
 }
 
 }  // namespace avni::sync

@@ -47,10 +47,11 @@ class Retrier {
       if (result || !IsAvailability(result.error())) return result;
       ++retries_;
       const auto delay = NextDelay(attempt);
-      if (attempt >= policy_.max_attempts || waited + delay > policy_.max_wait ||
-          !sleeper_(delay)) {
+      if (attempt >= policy_.max_attempts || waited + delay > policy_.max_wait) {
         return Fail(GaveUp(result.error(), attempt, waited));
       }
+      NoteRetry(result.error(), attempt, delay);
+      if (!sleeper_(delay)) return Fail(GaveUp(result.error(), attempt, waited));
       waited += delay;
       ++attempt;
     }
@@ -62,6 +63,8 @@ class Retrier {
  private:
   std::chrono::milliseconds NextDelay(int attempt);
   Error GaveUp(const Error& last, int attempts, std::chrono::milliseconds waited) const;
+  // Logs the retry (info, kept in the run's log): what failed, and when it is tried again.
+  void NoteRetry(const Error& error, int attempt, std::chrono::milliseconds delay) const;
 
   RetryPolicy policy_;
   Sleeper sleeper_;

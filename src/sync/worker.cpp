@@ -8,6 +8,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "logging/log_context.hpp"
+
 namespace avni::sync::detail {
 namespace {
 
@@ -96,6 +98,10 @@ std::string Worker::Park(PageWork& work, const SourceRecord& record, const Error
                          type != nullptr ? std::optional<RowId>(type->id) : std::nullopt,
                          NextAttempt(type, attempts), error_record_id});
   ++work.counts.failed;
+  // Not the message: a transform's may quote a record's values; the error record holds it.
+  spdlog::warn("{} is parked as an error record ({}{}); its message is in the error record",
+               RecordLabel(flow_, record.id), ToString(error.code),
+               type != nullptr ? fmt::format(", error type '{}'", type->name) : "");
   return error.message;
 }
 
@@ -230,6 +236,10 @@ std::optional<Worker::Stop> Worker::ProcessPage(const std::vector<SourceRecord>&
   std::vector<std::optional<Attempt>> attempts(records.size());
   std::atomic<std::size_t> next{0};
   std::atomic<bool> halt{false};  // a record stopped the flow: take no more groups
+  // The helpers' lines name the run as this thread's do, and go to its log.
+  const logging::LogContext* current = logging::CurrentContext();
+  const std::optional<logging::LogContext> context =
+      current != nullptr ? std::optional<logging::LogContext>(*current) : std::nullopt;
   const auto lane = [&] {
     for (;;) {
       if (halt.load()) return;
@@ -266,7 +276,13 @@ std::optional<Worker::Stop> Worker::ProcessPage(const std::vector<SourceRecord>&
     const std::size_t threads = std::min<std::size_t>(concurrency, groups.size());
     std::vector<std::jthread> helpers;
     helpers.reserve(threads - 1);
-    for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(lane);
+    for (std::size_t t = 1; t < threads; ++t) {
+      helpers.emplace_back([&] {
+        std::optional<logging::ScopedLogContext> scope;
+        if (context) scope.emplace(*context);
+        lane();
+      });
+    }
     lane();
   }  // joined
 

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "common/time.hpp"
+#include "logging/log_context.hpp"
 #include "sync_api_test.hpp"
 
 namespace avni::testing {
@@ -35,7 +39,8 @@ class RunsApiTest : public SyncApiTest {
     failed_ = Record(tenant_, "errors", RunStatus::kFailed, "Avni answered 503 six times");
     clock_.Advance(hours(1));
     running_ = Record(tenant_, "main", RunStatus::kRunning, "");
-    theirs_ = Record(MakeTenant("Other"), "main", RunStatus::kSucceeded, "theirs");
+    other_ = MakeTenant("Other");
+    theirs_ = Record(other_, "main", RunStatus::kSucceeded, "theirs");
   }
 
   // A run as the engine records it: counts per entity type with each page, then its end.
@@ -68,6 +73,7 @@ class RunsApiTest : public SyncApiTest {
   }
 
   RowId succeeded_ = 0, failed_ = 0, running_ = 0, theirs_ = 0;
+  TenantId other_;
 };
 
 TEST_P(RunsApiTest, ListShowsTheTenantsRunsNewestFirst) {
@@ -190,6 +196,51 @@ TEST_P(RunsApiTest, EveryRoleReadsRunsAndNoOneWritesThem) {
   EXPECT_EQ(Call("DELETE", Path("/runs/" + std::to_string(failed_)), std::nullopt, token_).status,
             404);
   EXPECT_EQ(Count("runs" + Where()), "3");
+}
+
+// The per-run log, as the scheduler keeps it when a run ends: the latest lines up to the cap,
+// saying so when earlier ones were dropped; another tenant's run is not found.
+TEST_P(RunsApiTest, ARunsLogShowsItsLatestLinesAndWhetherSomeWereDropped) {
+  logging::RunLog log;
+  for (std::size_t i = 0; i < logging::kRunLogLines + 30; ++i) {
+    log.Add(clock_.Now(), i % 3 == 0 ? "info" : "warn", fmt::format("line {}", i));
+  }
+  ASSERT_TRUE(store_->Transact(
+      [&](store::Tx& tx) { return tx.tenant(tenant_).run_log().Put(failed_, log.Lines()); }));
+  logging::RunLog short_log;
+  short_log.Add(clock_.Now(), "error", "the only line");
+  ASSERT_TRUE(store_->Transact([&](store::Tx& tx) {
+    return tx.tenant(tenant_).run_log().Put(succeeded_, short_log.Lines());
+  }));
+
+  Reply r = Call("GET", Path(fmt::format("/runs/{}/log", failed_)), std::nullopt, viewer_token_);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["run_id"], failed_);
+  EXPECT_EQ(r.body["truncated"], true);
+  ASSERT_EQ(r.body["lines"].size(), logging::kRunLogLines);
+  EXPECT_EQ(r.body["lines"][0]["level"], "warn");
+  EXPECT_EQ(r.body["lines"][0]["message"], "line 30");
+  EXPECT_EQ(r.body["lines"][0]["at"], FormatIso8601(clock_.Now()));
+  EXPECT_EQ(r.body["lines"].back()["message"], fmt::format("line {}", logging::kRunLogLines + 29));
+
+  r = Call("GET", Path(fmt::format("/runs/{}/log", succeeded_)), std::nullopt, viewer_token_);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["truncated"], false);
+  ASSERT_EQ(r.body["lines"].size(), 1u);
+  EXPECT_EQ(r.body["lines"][0]["level"], "error");
+  // A run that kept nothing (still running) has an empty log.
+  r = Call("GET", Path(fmt::format("/runs/{}/log", running_)), std::nullopt, viewer_token_);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["lines"], json::array());
+  EXPECT_EQ(r.body["truncated"], false);
+
+  // Another tenant's run is not found, exactly as one that does not exist.
+  ASSERT_TRUE(store_->Transact(
+      [&](store::Tx& tx) { return tx.tenant(other_).run_log().Put(theirs_, short_log.Lines()); }));
+  r = Call("GET", Path(fmt::format("/runs/{}/log", theirs_)), std::nullopt, token_);
+  EXPECT_EQ(r.status, 404) << r.raw;
+  EXPECT_EQ(r.raw.find("the only line"), std::string::npos);
+  EXPECT_EQ(Call("GET", Path("/runs/987654/log"), std::nullopt, token_).status, 404);
 }
 
 AVNI_ON_EVERY_BACKEND(RunsApiTest);

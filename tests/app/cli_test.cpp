@@ -272,6 +272,13 @@ TEST_P(CliTest, ASchemaNewerThanTheBinaryStopsServeWithOneClearLine) {
   EXPECT_NE(serve.err.find("run a newer avni-integrator"), std::string::npos) << serve.err;
 }
 
+TEST_P(CliTest, AnUnknownLogFormatStopsServeNamingTheFlag) {
+  auto serve = Cli({"serve", "--port", "0", "--log-format", "xml"});
+  EXPECT_EQ(serve.exit_code, 2);
+  EXPECT_NE(serve.err.find("--log-format must be text"), std::string::npos) << serve.err;
+  EXPECT_NE(serve.err.find("not 'xml'"), std::string::npos) << serve.err;
+}
+
 TEST_P(CliTest, SecretKeyFileIsCreatedOnFirstStartOwnerOnly) {
   ASSERT_EQ(Cli({"migrate"}).exit_code, 0);
   const auto key = std::filesystem::status(dir_ + "/secret.key");

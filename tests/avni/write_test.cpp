@@ -168,5 +168,23 @@ TEST_F(AvniWriteTest, AvnisRefusalsAreDataErrorsAndItsOutagesAreNot) {
   EXPECT_TRUE(after) << after.error().message;  // the fault was for one request only
 }
 
+// Avni's refusals repeat what they refused; the client's message (which reaches the logs and the
+// error records) names the refusal, never the values sent.
+TEST_F(AvniWriteTest, ARefusalsMessageNeverRepeatsTheValuesSent) {
+  json bad_answer = NewSubject("x-5");
+  bad_answer["First name"] = "Sunitaverylongname";
+  bad_answer["observations"] = {{"Blood group", "Sunitaverylongname Kamble"}};  // 400
+  auto refused = client().Create(Resource::kSubject, bad_answer.dump());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("HTTP 400"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("Answer concept with name=<value> not found"),
+            std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(refused.error().message.find("Sunitaverylongname"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(refused.error().message.find("Kamble"), std::string::npos) << refused.error().message;
+}
+
 }  // namespace
 }  // namespace avni::avniapi

@@ -211,7 +211,15 @@ class BahmniE2eTest : public ::testing::TestWithParam<store::Backend> {
     avni_->SetNow(*ParseIso8601(kAvniNow));
     avni_port_ = avni_->Start();
     ASSERT_GT(avni_port_, 0);
+    if (avni_password_ != "password") {  // Keycloak sign-ins with this password, then tokens
+      Reply auth =
+          Call(avni_port_, "POST", "/_sim/auth",
+               json{{"idp", "keycloak"}, {"users", {{"admin@sim", avni_password_}}}}.dump(),
+               "application/json");
+      ASSERT_EQ(auth.status, 200) << auth.raw;
+    }
     openmrssim::SimOptions openmrs;
+    openmrs.users = {{"superman", openmrs_password_}};
     openmrs.patients = scenario.bahmni_patients;
     openmrs.first_identifier = 100001;  // the Avni simulator's first identifier
     openmrs_ = std::make_unique<openmrssim::Simulator>(openmrs);
@@ -230,11 +238,11 @@ class BahmniE2eTest : public ::testing::TestWithParam<store::Backend> {
     json items = json::array(
         {{{"key", "avni_api_url"}, {"value", fmt::format("http://127.0.0.1:{}", avni_port_)}},
          {{"key", "avni_user"}, {"value", "admin@sim"}},
-         {{"key", "avni_password"}, {"value", "password"}, {"is_secret", true}},
+         {{"key", "avni_password"}, {"value", avni_password_}, {"is_secret", true}},
          {{"key", "openmrs_base_url"},
           {"value", fmt::format("http://127.0.0.1:{}", openmrs_port_)}},
          {{"key", "openmrs_user"}, {"value", "superman"}},
-         {{"key", "openmrs_password"}, {"value", "Admin123"}, {"is_secret", true}}});
+         {{"key", "openmrs_password"}, {"value", openmrs_password_}, {"is_secret", true}}});
     const json example = json::parse(ReadExample("config.json"));
     for (const auto& item : example.at("items")) items.push_back(item);
     Reply config = Api("PUT", tenant_path_ + "/config", json{{"items", items}});
@@ -254,9 +262,16 @@ class BahmniE2eTest : public ::testing::TestWithParam<store::Backend> {
   // fault tests) never pause a job; a killed instance's jobs are taken over after
   // `lease_seconds_`.
   void Serve() {
-    auto started =
-        StartServe({"--db", db_->dsn(), "--secret-key-file", dir_ + "/secret.key",
-                    "--lease-seconds", std::to_string(lease_seconds_), "--pause-after", "0"});
+    std::vector<std::string> args{"--db",
+                                  db_->dsn(),
+                                  "--secret-key-file",
+                                  dir_ + "/secret.key",
+                                  "--lease-seconds",
+                                  std::to_string(lease_seconds_),
+                                  "--pause-after",
+                                  "0"};
+    args.insert(args.end(), serve_args_.begin(), serve_args_.end());
+    auto started = StartServe(args);
     ASSERT_TRUE(started.has_value());
     server_.reset();
     server_.emplace(std::move(*started));
@@ -462,7 +477,10 @@ class BahmniE2eTest : public ::testing::TestWithParam<store::Backend> {
   std::optional<Serving> server_;
   std::string token_;
   std::string tenant_path_;
-  int lease_seconds_ = 30;  // serve's default
+  int lease_seconds_ = 30;                  // serve's default
+  std::vector<std::string> serve_args_;     // more arguments of serve
+  std::string avni_password_ = "password";  // another one turns the Avni simulator's Keycloak on
+  std::string openmrs_password_ = "Admin123";
 };
 
 // 1 and 2: a full sync each way, with subjects sharing timestamps across pages of five, then an
@@ -781,6 +799,174 @@ TEST_P(BahmniE2eTest, ARecordThatMakesTheTransformThrowIsParkedAndTheServiceGoes
   // Everything else arrived; the parked record is the only error record.
   EXPECT_EQ(openmrs_->CreationCounts()["identifiers"].value("GAN199999", 0), 0);
   ExpectEachRecordDeliveredOnce({odd.at("ID").get<std::string>()});
+}
+
+// 9: the service's whole output, at the most verbose level, in JSON and in text, while a sync
+// meets faults on both sides (retries, failed runs), parks a record and pings a health check,
+// holds none of the generated names and observation values, the passwords, the session token of
+// the signed-in user, an API key, the secret key or the ping URL. The run logs neither; they hold
+// the retries and the parked record, and every line of a run names its tenant, job and run.
+TEST_P(BahmniE2eTest, NoSecretOrPersonalDataReachesTheLogsAtAnyLevelInEitherFormat) {
+  avni_password_ = "avni-Pw-Quokka-8814";
+  openmrs_password_ = "Omrs-Pw-Wombat-5521";
+  serve_args_ = {"--log-level", "trace", "--log-format", "json"};
+  ASSERT_NO_FATAL_FAILURE(Start({.subjects = 5, .unmapped = {"O+"}}));
+  // Names and a free-text answer that nothing else in a log could hold by chance; one subject
+  // synced, one parked (its answer has no mapping row).
+  json synced = AvniEntities("subjects").at(0);
+  synced["observations"]["First name"] = "Zorawarquill";
+  synced["observations"]["Last name"] = "Featherstonehaugh";
+  synced["observations"]["Concept 1"] = "Private note Okapi-3317";
+  ASSERT_TRUE(avni_->AddSubject(synced));
+  json parked = AvniEntities("subjects").at(2);
+  parked["observations"]["First name"] = "Brindlemarsh";
+  parked["observations"]["Blood group"] = "O+";
+  ASSERT_TRUE(avni_->AddSubject(parked));
+  const std::string ping_secret = "ping-Lemur-7730-check";
+  const std::string ping_url = fmt::format("http://127.0.0.1:{}/{}", openmrs_port_, ping_secret);
+  Reply main = Api("PATCH", tenant_path_ + "/jobs/main",
+                   json{{"settings", {{"page_size", 5}, {"ping_url", ping_url}}}});
+  ASSERT_EQ(main.status, 200) << main.raw;
+  Reply key =
+      Api("POST", tenant_path_ + "/api-keys", json{{"name", "dashboard"}, {"role", "viewer"}});
+  ASSERT_EQ(key.status, 201) << key.raw;
+  const std::string api_key = key.body.value("key", "");
+  ASSERT_FALSE(api_key.empty()) << key.raw;
+  EXPECT_EQ(Call(port(), "GET", tenant_path_ + "/runs", "", "", api_key).status, 200);
+  // A wrong password for the operator's account, and the right one once more.
+  EXPECT_EQ(Call(port(), "POST", "/api/v1/auth/login",
+                 json{{"email", kEmail}, {"password", std::string(kPassword) + "x"}}.dump(),
+                 "application/json")
+                .status,
+            401);
+
+  const auto faults = [&](const char* openmrs_faults, const char* avni_faults) {
+    ASSERT_EQ(
+        Call(openmrs_port_, "POST", "/_sim/faults", openmrs_faults, "application/json").status,
+        200);
+    ASSERT_EQ(Call(avni_port_, "POST", "/_sim/faults", avni_faults, "application/json").status,
+              200);
+  };
+  std::vector<std::int64_t> runs;
+  const auto run = [&](const std::string& job) {
+    const std::int64_t last = RequestRun(job);
+    ASSERT_GE(last, 0);
+    const json ended = AwaitRun(job, last);
+    ASSERT_FALSE(ended.is_null());
+    runs.push_back(ended.at("id").get<std::int64_t>());
+  };
+  ASSERT_NO_FATAL_FAILURE(faults(R"({"status": 500, "rate": 0.2, "drop_rate": 0.05, "seed": 3})",
+                                 R"({"status": 503, "rate": 0.2, "seed": 5})"));
+  ASSERT_NO_FATAL_FAILURE(run("main"));
+  ASSERT_NO_FATAL_FAILURE(run("main"));
+  // The same in text, with every request failing for a while: runs fail and say why.
+  server_->process.Stop(SIGTERM, 30s);
+  std::string output = server_->process.Stderr();
+  serve_args_ = {"--log-level", "trace", "--log-format", "text"};
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  ASSERT_NO_FATAL_FAILURE(
+      faults(R"({"status": 502, "count": 40})", R"({"status": 500, "rate": 0.3, "seed": 8})"));
+  ASSERT_NO_FATAL_FAILURE(run("main"));
+  ASSERT_NO_FATAL_FAILURE(faults(R"({"status": 500, "rate": 0.2, "seed": 4})", R"({"rate": 0})"));
+  Reply due = Api("POST", tenant_path_ + "/error-records/actions",
+                  json{{"action", "reprocess"}, {"filter", json::object()}, {"all", true}});
+  ASSERT_EQ(due.status, 200) << due.raw;
+  ASSERT_NO_FATAL_FAILURE(run("errors"));
+  ASSERT_NO_FATAL_FAILURE(run("main"));
+  ASSERT_EQ(Call(openmrs_port_, "DELETE", "/_sim/faults", "", "").status, 200);
+  ASSERT_EQ(Call(avni_port_, "DELETE", "/_sim/faults", "", "").status, 200);
+  const std::string json_output = output;
+  const std::string text_output = server_->process.Stderr();
+  output += text_output;
+
+  // What must never appear.
+  std::set<std::string> secrets = {avni_password_, openmrs_password_, kPassword, token_,
+                                   api_key,        ping_secret,       ping_url};
+  std::ifstream key_file(dir_ + "/secret.key");
+  std::stringstream key_text;
+  key_text << key_file.rdbuf();
+  std::string secret_key = key_text.str();
+  while (!secret_key.empty() && std::isspace(static_cast<unsigned char>(secret_key.back()))) {
+    secret_key.pop_back();
+  }
+  if (secret_key.size() >= 16) secrets.insert(secret_key);
+  std::set<std::string> personal = {"Zorawarquill", "Featherstonehaugh", "Private note Okapi-3317",
+                                    "Brindlemarsh"};
+  for (const char* kind : {"subjects", "encounters", "programEnrolments", "programEncounters"}) {
+    for (const auto& entity : AvniEntities(kind)) {
+      for (const auto& [question, answer] : entity["observations"].items()) {
+        const bool name = question == "First name" || question == "Last name";
+        // The simulator's free-text answers ("Value 1-12345").
+        const bool text = question.starts_with("Concept ") && answer.is_string();
+        if ((name || text) && answer.is_string() && answer.get<std::string>().size() >= 4) {
+          personal.insert(answer.get<std::string>());
+        }
+      }
+    }
+  }
+  for (const auto& patient : OpenmrsEntities("patients")) {
+    for (const auto& n : patient["person"]["names"]) {
+      for (const char* part : {"givenName", "familyName"}) {
+        if (Text(n, part).size() >= 4) personal.insert(Text(n, part));
+      }
+    }
+  }
+  ASSERT_GT(personal.size(), 10u);
+  // The run logs too.
+  std::string run_logs;
+  bool retried = false, parked_line = false;
+  for (const std::int64_t id : runs) {
+    Reply log = Api("GET", fmt::format("{}/runs/{}/log", tenant_path_, id));
+    ASSERT_EQ(log.status, 200) << log.raw;
+    run_logs += log.raw;
+    for (const auto& line : ListOf(log, "lines")) {
+      const std::string message = line.at("message");
+      retried = retried || message.starts_with("retrying in ");
+      parked_line =
+          parked_line || (message.find(parked.at("ID").get<std::string>()) != std::string::npos &&
+                          message.find("parked") != std::string::npos);
+    }
+  }
+  EXPECT_TRUE(retried) << run_logs;
+  EXPECT_TRUE(parked_line) << run_logs;
+  for (const auto& needle : secrets) {
+    EXPECT_EQ(output.find(needle), std::string::npos) << "a secret in the log: " << needle;
+    EXPECT_EQ(run_logs.find(needle), std::string::npos) << "a secret in a run log: " << needle;
+  }
+  for (const auto& needle : personal) {
+    const auto at = output.find(needle);
+    EXPECT_EQ(at, std::string::npos)
+        << "personal data in the log: " << needle
+        << " in: " << output.substr(at == std::string::npos ? 0 : (at > 200 ? at - 200 : 0), 400);
+    EXPECT_EQ(run_logs.find(needle), std::string::npos) << "personal data in a run log: " << needle;
+  }
+
+  // Every JSON line is one object; a run's lines name the tenant, the job and the run.
+  std::istringstream lines(json_output);
+  std::string line;
+  int run_lines = 0, text_run_lines = 0;
+  const std::string tenant_id = tenant_path_.substr(tenant_path_.rfind('/') + 1);
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    const json parsed = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(parsed.is_object()) << line;
+    EXPECT_TRUE(parsed.contains("ts") && parsed.contains("level") && parsed.contains("msg"))
+        << line;
+    if (parsed.contains("run")) {
+      ++run_lines;
+      EXPECT_EQ(parsed.at("tenant").dump(), tenant_id) << line;
+      EXPECT_TRUE(parsed.at("job") == "main" || parsed.at("job") == "errors") << line;
+    }
+  }
+  EXPECT_GT(run_lines, 0);
+  std::istringstream text(text_output);
+  while (std::getline(text, line)) {
+    if (line.find(" job=") != std::string::npos && line.find(" run=") != std::string::npos &&
+        line.find(" tenant=" + tenant_id) != std::string::npos) {
+      ++text_run_lines;
+    }
+  }
+  EXPECT_GT(text_run_lines, 0);
 }
 
 AVNI_ON_EVERY_BACKEND(BahmniE2eTest);

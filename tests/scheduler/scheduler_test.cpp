@@ -5,6 +5,9 @@
 #include <condition_variable>
 #include <mutex>
 
+#include <spdlog/spdlog.h>
+
+#include "logging/log_sink.hpp"
 #include "metrics/service_metrics.hpp"
 #include "scheduler/scheduler.hpp"
 #include "support/store_test.hpp"
@@ -31,6 +34,10 @@ class FakeRunner final : public scheduler::JobRunner {
       while (!changed_.wait_for(lock, 5ms, [&] { return !hold_ || stop.load(); })) {
       }
     }
+    if (log_lines_) {
+      spdlog::warn("the runner warns about {}", sj.job.name);
+      spdlog::info("a plain info line");
+    }
     const RunStatus status = stop.load() ? RunStatus::kCancelled
                              : fail_     ? RunStatus::kFailed
                                          : RunStatus::kSucceeded;
@@ -44,6 +51,7 @@ class FakeRunner final : public scheduler::JobRunner {
     changed_.notify_all();
   }
   void Fail(bool fail) { fail_ = fail; }
+  void LogLines(bool log) { log_lines_ = log; }
   // Waits until `n` runs have started in all.
   bool WaitStarted(std::size_t n) {
     std::unique_lock lock(mutex_);
@@ -61,6 +69,7 @@ class FakeRunner final : public scheduler::JobRunner {
   std::vector<std::string> started_;
   bool hold_ = false;
   std::atomic<bool> fail_{false};
+  std::atomic<bool> log_lines_{false};  // each run logs a warning and an info line
 };
 
 class SchedulerTest : public StoreTest {
@@ -146,6 +155,38 @@ TEST_P(SchedulerTest, AJobRunsOnceAtEachFireAndNotBetween) {
   ASSERT_TRUE(s.WaitIdle(10s));
   EXPECT_EQ(Runs("status = 'succeeded'"), 2);
   EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM leases").at(0), "0");  // released
+}
+
+// What a run logged at warning level and up, on the job's thread, is kept with the run when it
+// ends: the runner's warnings, and the pause that a run's failure brought.
+TEST_P(SchedulerTest, ARunsWarningsAndWhyItsJobPausedAreKeptWithTheRun) {
+  logging::Install(logging::LogFormat::kText, spdlog::level::off);
+  const TenantId t = Tenant("ngo");
+  runner_->Fail(true);
+  runner_->LogLines(true);
+  auto& s = MakeScheduler();
+  s.Tick();
+  for (int i = 0; i < options_.pause_after; ++i) {
+    clock_.Advance(10s);
+    ASSERT_EQ(s.Tick(), 1);
+    ASSERT_TRUE(s.WaitIdle(10s));
+  }
+  logging::Install(logging::LogFormat::kText, spdlog::level::warn);
+  const auto runs = db_->QueryColumn("SELECT id FROM runs ORDER BY id");
+  ASSERT_EQ(runs.size(), 3u);
+  const auto log_of = [&](const std::string& run) {
+    auto lines =
+        store_->Read([&](store::Tx& tx) { return tx.tenant(t).run_log().List(std::stoll(run)); });
+    EXPECT_TRUE(lines) << lines.error().message;
+    std::vector<std::string> out;
+    for (const auto& line : *lines) out.push_back(line.level + " " + line.message);
+    return out;
+  };
+  EXPECT_EQ(log_of(runs[0]), std::vector<std::string>{"warn the runner warns about main"});
+  const auto last = log_of(runs[2]);
+  ASSERT_EQ(last.size(), 2u);
+  EXPECT_EQ(last[0], "warn the runner warns about main");
+  EXPECT_EQ(last[1].rfind("warn tenant 'ngo': job main paused: ", 0), 0u) << last[1];
 }
 
 TEST_P(SchedulerTest, FiresMissedWhileRunningOrDownRunOnce) {

@@ -168,6 +168,24 @@ Result<Response> GetRun(Services& services, Request& request) {
   return JsonResponse(200, *body);
 }
 
+// The run's kept lines (warnings and up, retries, why it stopped), oldest first; truncated when
+// the run logged more than it keeps (the earliest were dropped).
+Result<Response> GetRunLog(Services& services, Request& request) {
+  auto id = IdParam(request, "run");
+  if (!id) return Fail(id.error());
+  auto lines = services.store.Read([&](store::Tx& tx) -> Result<std::vector<RunLogLine>> {
+    return tx.tenant(*request.tenant).run_log().List(*id);
+  });
+  if (!lines) return Fail(lines.error());
+  json items = json::array();
+  for (const auto& line : *lines) {
+    items.push_back({{"at", TimeJson(line.at)}, {"level", line.level}, {"message", line.message}});
+  }
+  const bool truncated = !lines->empty() && lines->front().seq > 0;
+  return JsonResponse(200,
+                      json{{"run_id", *id}, {"lines", std::move(items)}, {"truncated", truncated}});
+}
+
 }  // namespace
 
 void AddRunRoutes(std::vector<Route>& routes, Services& services) {
@@ -178,6 +196,8 @@ void AddRunRoutes(std::vector<Route>& routes, Services& services) {
                     "The tenant's runs, newest first, filtered"});
   routes.push_back({"GET", "/api/v1/tenants/{tenant}/runs/{run}", Access::kTenantViewer,
                     bind(GetRun), "One run with its counts per entity type"});
+  routes.push_back({"GET", "/api/v1/tenants/{tenant}/runs/{run}/log", Access::kTenantViewer,
+                    bind(GetRunLog), "The lines a run kept: warnings, retries, why it stopped"});
 }
 
 }  // namespace avni::api
