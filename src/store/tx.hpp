@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/ids.hpp"
+#include "store/alert_repo.hpp"
 #include "store/audit_repo.hpp"
 #include "store/config_repo.hpp"
 #include "store/credential_repo.hpp"
@@ -58,6 +59,8 @@ class Tx {
   TenantScope tenant(TenantId id) { return TenantScope(ctx_, id); }
   // Every tenant's jobs, for the scheduler.
   ScheduleRepo schedule() { return ScheduleRepo(ctx_); }
+  // Every tenant's alert conditions, for the alerter.
+  AlertRepo alerts() { return AlertRepo(ctx_); }
 
  private:
   SqlContext& ctx_;
