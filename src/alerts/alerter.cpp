@@ -135,6 +135,7 @@ void Alerter::Loop() {
 Status Alerter::Check() {
   auto facts = store_.Read([](store::Tx& tx) { return tx.alerts().Observe(); });
   if (!facts) return Fail(facts.error());
+  if (options_.after_observe) options_.after_observe();
   const Timestamp now = clock_.Now();
 
   std::map<RowId, TenantFacts> tenants;

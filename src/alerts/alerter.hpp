@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -19,6 +20,9 @@ namespace avni::alerts {
 struct AlerterOptions {
   std::chrono::milliseconds interval{std::chrono::seconds(15)};  // between two checks
   std::string instance;  // recorded with the conditions this instance opens
+  // A test seam: called in Check after the facts are read, before any condition is opened or
+  // cleared (e.g. to make two instances read the same facts before either writes).
+  std::function<void()> after_observe;
 };
 
 // Finds the conditions that need a tenant's operators and tells them through the tenant's

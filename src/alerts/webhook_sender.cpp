@@ -125,9 +125,9 @@ void WebhookSender::Work() {
     sending_.insert(ready);
     Pending pending = queues_[ready].front();
     lock.unlock();
-    bool delivered = false;
+    Outcome outcome = Outcome::kRetry;
     try {
-      delivered = Attempt(pending);
+      outcome = Attempt(pending);
     } catch (const std::exception& e) {
       spdlog::error("alerts: tenant {}: {} failed: {}", pending.alert.tenant_name,
                     pending.alert.what, e.what());
@@ -137,10 +137,10 @@ void WebhookSender::Work() {
     auto& queue = queues_[ready];
     Pending& front = queue.front();
     ++front.attempts;
-    if (delivered) {
+    if (outcome == Outcome::kDelivered) {
       ++counts_.delivered;
       queue.pop_front();
-    } else if (front.attempts >= options_.max_attempts) {
+    } else if (outcome == Outcome::kGiveUp || front.attempts >= options_.max_attempts) {
       spdlog::warn("alerts: tenant {}: {} not delivered after {} attempts; dropped",
                    front.alert.tenant_name, front.alert.what, front.attempts);
       ++counts_.dropped;
@@ -155,7 +155,7 @@ void WebhookSender::Work() {
   }
 }
 
-bool WebhookSender::Attempt(const Pending& pending) {
+WebhookSender::Outcome WebhookSender::Attempt(const Pending& pending) {
   const Outgoing& alert = pending.alert;
   http::Request request;
   request.method = "POST";
@@ -174,14 +174,14 @@ bool WebhookSender::Attempt(const Pending& pending) {
     spdlog::warn("alerts: tenant {}: {} attempt {} failed: {}", alert.tenant_name, alert.what,
                  pending.attempts + 1,
                  http::NameSetting("alert_webhook_url", answer.error()).message);
-    return false;
+    return http::IsRefusedTarget(answer.error()) ? Outcome::kGiveUp : Outcome::kRetry;
   }
   if (answer->status < 200 || answer->status >= 300) {
     spdlog::warn("alerts: tenant {}: {} attempt {}: the webhook answered HTTP {}",
                  alert.tenant_name, alert.what, pending.attempts + 1, answer->status);
-    return false;
+    return Outcome::kRetry;
   }
-  return true;
+  return Outcome::kDelivered;
 }
 
 }  // namespace avni::alerts

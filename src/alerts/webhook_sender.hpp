@@ -59,7 +59,7 @@ std::string WebhookSignature(std::string_view secret, std::string_view timestamp
 // whose webhook hangs or fails delays no other tenant beyond holding one thread for `timeout`.
 // A failed attempt (no answer, timeout, or a status other than 2xx) is retried after a backoff
 // (1 s, 2 s, 4 s, ... capped) without holding a thread meanwhile; after max_attempts the alert
-// is logged and dropped.
+// is logged and dropped, as is one whose target the outbound policy refuses (at once).
 //
 // Thread-safe. The destructor stops the threads; alerts still waiting are dropped (logged).
 class WebhookSender {
@@ -88,8 +88,10 @@ class WebhookSender {
   };
 
   void Work();
-  // One POST; true when answered 2xx. Logs why not.
-  bool Attempt(const Pending& pending);
+  enum class Outcome { kDelivered, kRetry, kGiveUp };
+  // One POST: delivered when answered 2xx; a target the policy refuses is not tried again.
+  // Logs why not delivered.
+  Outcome Attempt(const Pending& pending);
 
   WebhookOptions options_;
   std::unique_ptr<http::Client> client_;

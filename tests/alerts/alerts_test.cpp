@@ -7,6 +7,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <barrier>
 #include <condition_variable>
 #include <cstdlib>
 #include <map>
@@ -355,6 +356,22 @@ TEST_P(AlertsTest, AWebhookThatNeverAnswersWellIsGivenUpAfterTheLastAttempt) {
   EXPECT_EQ(receiver.hits()[0].body["state"], "resolved");
 }
 
+TEST_P(AlertsTest, AWebhookTheOutboundPolicyRefusesIsNeitherCalledNorRetried) {
+  Receiver receiver;
+  const TenantId t = Tenant("JSS Bahmni", receiver);
+  alerts::WebhookOptions strict = options_;
+  strict.targets = {};  // the default: no loopback
+  alerter_.reset();
+  sender_ = std::make_unique<alerts::WebhookSender>(strict);
+  alerter_ = std::make_unique<alerts::Alerter>(*store_, clock_, *sender_,
+                                               alerts::AlerterOptions{1s, "instance-a", {}});
+  RecordRun(t, "main", RunStatus::kFailed, "HTTP 503");
+  Check();
+  EXPECT_EQ(receiver.attempts(), 0);
+  EXPECT_EQ(sender_->counts().dropped, 1);
+  EXPECT_EQ(sender_->counts().delivered, 0);
+}
+
 // A run that always fails, recording its run as the production runner does.
 class FailingRunner final : public scheduler::JobRunner {
  public:
@@ -424,7 +441,13 @@ TEST_P(AlertsTest, TwoEvaluatorsOnOneStoreSendEachAlertOnce) {
   auto other_store = store::Store::Open(db_->dsn(), store_options);
   ASSERT_TRUE(other_store.has_value()) << other_store.error().message;
   alerts::WebhookSender other_sender(options_);
-  alerts::Alerter other(**other_store, clock_, other_sender, {1s, "instance-b"});
+  // Both read the facts before either writes: each sees every condition as new, and only the
+  // store's unique key keeps the second from sending it again.
+  std::barrier observed(2);
+  alerts::AlerterOptions a_options{1s, "instance-a", [&] { observed.arrive_and_wait(); }};
+  alerts::AlerterOptions b_options{1s, "instance-b", [&] { observed.arrive_and_wait(); }};
+  alerter_ = std::make_unique<alerts::Alerter>(*store_, clock_, *sender_, a_options);
+  alerts::Alerter other(**other_store, clock_, other_sender, b_options);
 
   auto both = [&] {
     Status first, second;
