@@ -42,7 +42,9 @@ struct ServeOptions {
   int lease_seconds = 30;   // a dead instance's jobs are taken over after this
   int pause_after = 5;      // failed runs in a row that pause a job (0: never)
   int grace_seconds = 30;   // how long a stop waits for running jobs to commit their page
-  TargetOptions targets;    // where the integrations and health pings may call
+  TargetOptions targets;    // where the integrations, health pings and alert webhooks may call
+  // Seconds between two checks of the alert conditions (README, "Alerts"); 0: none here.
+  int alert_interval_seconds = 15;
   // --demo: the Avni and OpenMRS simulators in this process and the tenant "demo-bahmni" wired
   // to them (demo.hpp); needs --allow-private-targets, as they listen on loopback.
   bool demo = false;

@@ -161,6 +161,13 @@ int main(int argc, char** argv) {
       ->envname("AVNI_INT_GRACE_SECONDS")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
+  serve
+      ->add_option("--alert-interval", serve_options.alert_interval_seconds,
+                   "Seconds between two checks of the tenants' alert conditions (0: no alerts "
+                   "from this instance)")
+      ->envname("AVNI_INT_ALERT_INTERVAL")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
   auto* web_dir =
       serve
           ->add_option("--web-dir", serve_options.web_dir,

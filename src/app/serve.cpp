@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "alerts/alerter.hpp"
 #include "api/http_server.hpp"
 #include "api/web_assets.hpp"
 #include "app/commands.hpp"
@@ -145,6 +146,13 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
     service_metrics.SetWorkerProbe([&scheduler] { return scheduler.running(); }, options.workers);
     scheduler.Start();
   }
+  // Alerts are checked and sent on their own threads: a run never waits for a webhook.
+  alerts::WebhookOptions webhook_options;
+  webhook_options.targets = *targets;
+  alerts::WebhookSender webhooks(webhook_options);
+  alerts::Alerter alerter(*ctx->store, clock, webhooks,
+                          {std::chrono::seconds(options.alert_interval_seconds), instance});
+  if (options.alert_interval_seconds > 0) alerter.Start();
 
   // The first signal stops gracefully; a second one while that goes on stops at once: every
   // page committed so far stays, the rest is read again by the next run.

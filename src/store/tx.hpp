@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/ids.hpp"
+#include "store/alert_repo.hpp"
 #include "store/audit_repo.hpp"
 #include "store/config_repo.hpp"
 #include "store/credential_repo.hpp"
@@ -63,6 +64,8 @@ class Tx {
   ScheduleRepo schedule() { return ScheduleRepo(ctx_); }
   // Aggregates over every tenant, for /metrics.
   FleetRepo fleet() { return FleetRepo(ctx_); }
+  // Every tenant's alert conditions, for the alerter.
+  AlertRepo alerts() { return AlertRepo(ctx_); }
 
  private:
   SqlContext& ctx_;

@@ -260,6 +260,47 @@ TEST_P(ConfigApiTest, BadBodiesNameTheFieldAndWriteNothing) {
   EXPECT_TRUE(AuditActions().empty());
 }
 
+TEST_P(ConfigApiTest, AlertSettingsWithBadValuesAreRefusedNamingTheKey) {
+  struct Case {
+    std::string key, value;
+  };
+  const std::vector<Case> cases = {
+      {"alert_error_records_threshold", "ten"},
+      {"alert_error_records_threshold", "-1"},
+      {"alert_cursor_lag_seconds", "0"},
+      {"alert_cursor_lag_seconds", "1h"},
+      {"alert_webhook_url", "hooks.example.org/avni"},
+      {"alert_webhook_url", "http://127.0.0.1:9/hook"},        // the outbound target policy
+      {"alert_webhok_url", "https://hooks.example.org/avni"},  // a typo of a known key
+  };
+  for (const auto& c : cases) {
+    Reply r = Call("PUT", Path("/" + c.key), json{{"value", c.value}}, token_);
+    EXPECT_EQ(r.status, 400) << c.key << "=" << c.value << " -> " << r.raw;
+    EXPECT_NE(r.body["error"]["message"].get<std::string>().find(c.key), std::string::npos)
+        << r.raw;
+    r = Call("PUT", Path(), json{{"items", {{{"key", c.key}, {"value", c.value}}}}}, token_);
+    EXPECT_EQ(r.status, 400) << c.key << "=" << c.value << " -> " << r.raw;
+    EXPECT_EQ(r.body["error"]["details"]["field"], "items[0].value") << r.raw;
+  }
+  EXPECT_TRUE(Keys().empty());
+
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"alert_webhook_url", "https://hooks.example.org/avni"},
+           {"alert_webhook_secret", kPlain},
+           {"alert_error_records_threshold", "0"},
+           {"alert_cursor_lag_seconds", "3600"}}) {
+    Reply r = Call("PUT", Path("/" + key), json{{"value", value}}, token_);
+    EXPECT_EQ(r.status, 201) << key << " -> " << r.raw;
+  }
+  // The signing key is a secret whatever the caller says: sealed, and never shown again.
+  Reply r = Call("GET", Path(), std::nullopt, token_);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.raw.find(kPlain), std::string::npos) << r.raw;
+  EXPECT_EQ(RawValue("alert_webhook_secret").size(), 1u);
+  EXPECT_NE(RawValue("alert_webhook_secret").at(0), kPlain);
+  EXPECT_EQ(StoredPlain("alert_webhook_secret"), kPlain);
+}
+
 TEST_P(ConfigApiTest, PutOneKeyUpsertsAndDeleteRemovesIt) {
   Reply r = Call("PUT", Path("/avni_user"), json{{"value", "ana"}}, token_);
   ASSERT_EQ(r.status, 201) << r.raw;
