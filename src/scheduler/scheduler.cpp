@@ -154,8 +154,11 @@ int Scheduler::Tick() {
     if (!*claimed) continue;
     auto stop = std::make_shared<std::atomic<bool>>(false);
     std::lock_guard lock(mutex_);
+    // From the fire to now, when it starts (not to the tick's start: a claim late in a long
+    // tick waited that long too).
     start_delays_.push_back(
-        std::chrono::duration_cast<std::chrono::milliseconds>(now - waiting_since).count());
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now() - waiting_since)
+            .count());
     first_seen_.erase(job.id);
     running_[job.id] = Running{job.tenant_id, stop};
     ++per_tenant_[job.tenant_id.value];
