@@ -32,10 +32,6 @@ struct ScheduledJob {
   std::string tenant_name;
   std::string tenant_type;
   bool tenant_active = true;
-  // The job's lease row when the list was read (none: free): a claim of a job whose lease had
-  // expired under another owner is a takeover (that instance died or stalled).
-  std::optional<std::string> lease_owner;
-  std::optional<Timestamp> lease_expires_at;
 };
 
 enum class RunStatus { kRunning, kSucceeded, kFailed, kCancelled };

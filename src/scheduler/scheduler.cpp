@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include "logging/log_context.hpp"
 #include "metrics/service_metrics.hpp"
@@ -46,10 +48,19 @@ void Scheduler::Start() {
 
 void Scheduler::Loop() {
   while (!stopping_.load()) {
-    const auto started = std::chrono::steady_clock::now();
+    const auto deadline = std::chrono::steady_clock::now() + options_.tick;
     Tick();
+    // Until the next tick, a job that ends lets what waits for its tenant or for a worker
+    // start now: in a burst, a tenant's second job starts when its first ends.
     std::unique_lock lock(loop_mutex_);
-    loop_wake_.wait_until(lock, started + options_.tick, [this] { return stopping_.load(); });
+    while (loop_wake_.wait_until(lock, deadline, [this] {
+      return stopping_.load() || job_ended_;
+    }) && !stopping_.load()) {
+      job_ended_ = false;
+      lock.unlock();
+      ClaimPending();
+      lock.lock();
+    }
   }
 }
 
@@ -90,45 +101,89 @@ std::optional<Timestamp> Scheduler::DueFire(const ScheduledJob& sj, Timestamp no
   return fire;
 }
 
+bool Scheduler::Refresh() {
+  const bool first = revisions_.empty();
+  std::vector<store::ScheduleRevision> revisions;
+  std::vector<TenantId> changed;
+  auto jobs = store_.Read([&](store::Tx& tx) -> Result<std::vector<ScheduledJob>> {
+    auto read = tx.schedule().ListRevisions();
+    if (!read) return Fail(read.error());
+    revisions = std::move(*read);
+    changed.clear();
+    for (const auto& r : revisions) {
+      auto it = revisions_.find(r.tenant.value);
+      if (it == revisions_.end() || it->second != r.revision) changed.push_back(r.tenant);
+    }
+    if (first) return tx.schedule().ListJobs();
+    return tx.schedule().ListJobs(changed);
+  });
+  if (!jobs) {
+    spdlog::warn("scheduler: cannot read the schedules: {}", jobs.error().message);
+    return false;
+  }
+  // Revisions read before the jobs: a write between the two is read again next tick.
+  std::map<std::int64_t, std::int64_t> latest;
+  for (const auto& r : revisions) latest.emplace(r.tenant.value, r.revision);
+  std::erase_if(jobs_, [&](const auto& entry) { return !latest.contains(entry.first); });
+  for (TenantId t : changed) jobs_[t.value].clear();
+  for (auto& sj : *jobs) jobs_[sj.job.tenant_id.value].push_back(std::move(sj));
+  revisions_ = std::move(latest);
+  std::lock_guard lock(mutex_);
+  ++read_counts_.revision_reads;
+  read_counts_.tenants_read += static_cast<std::int64_t>(changed.size());
+  read_counts_.jobs_read += static_cast<std::int64_t>(jobs->size());
+  return true;
+}
+
+std::vector<Scheduler::Due> Scheduler::DueJobs(Timestamp now) {
+  std::set<RowId> running;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, run] : running_) running.insert(id);
+  }
+  std::vector<Due> due;
+  for (const auto& [tenant, jobs] : jobs_) {
+    for (const auto& sj : jobs) {
+      const Job& job = sj.job;
+      if (!sj.tenant_active || !job.enabled || running.contains(job.id)) continue;
+      const bool requested = job.run_requested_at.has_value();
+      Timestamp first_missed = now;
+      std::optional<Timestamp> fire = job.paused ? std::nullopt : DueFire(sj, now, &first_missed);
+      if (!fire && !requested) continue;
+      if (requested) first_missed = std::min(first_missed, *job.run_requested_at);
+      due.push_back(Due{sj, fire, requested, first_missed});
+    }
+  }
+  // The longest waiting first: when two jobs of a tenant are due together, the one passed over
+  // last time goes now (neither starves the other).
+  std::stable_sort(due.begin(), due.end(),
+                   [](const Due& a, const Due& b) { return a.waiting_since < b.waiting_since; });
+  return due;
+}
+
 int Scheduler::Tick() {
   if (stopping_.load()) return 0;
+  std::lock_guard tick(tick_mutex_);
   ReapThreads();
   const Timestamp now = clock_.Now();
   Heartbeat(now);
-  auto jobs = store_.Read([](store::Tx& tx) { return tx.schedule().ListJobs(); });
-  if (!jobs) {
-    spdlog::warn("scheduler: cannot read the schedules: {}", jobs.error().message);
-    return 0;
-  }
-  // What is due, the longest waiting first: when two jobs of a tenant are due together, the
-  // one passed over last time goes now (neither starves the other).
-  struct Due {
-    const ScheduledJob* job;
-    std::optional<Timestamp> fire;
-    bool requested;
-    Timestamp waiting_since;
-  };
-  std::vector<Due> due;
-  for (auto& sj : *jobs) {
-    const Job& job = sj.job;
-    if (!sj.tenant_active || !job.enabled) continue;
-    {
-      std::lock_guard lock(mutex_);
-      if (running_.contains(job.id)) continue;
-    }
-    const bool requested = job.run_requested_at.has_value();
-    Timestamp first_missed = now;
-    std::optional<Timestamp> fire = job.paused ? std::nullopt : DueFire(sj, now, &first_missed);
-    if (!fire && !requested) continue;
-    if (requested) first_missed = std::min(first_missed, *job.run_requested_at);
-    due.push_back(Due{&sj, fire, requested, first_missed});
-  }
-  std::stable_sort(due.begin(), due.end(),
-                   [](const Due& a, const Due& b) { return a.waiting_since < b.waiting_since; });
+  pending_.clear();
+  if (!Refresh()) return 0;
+  return ClaimAndStart(DueJobs(now));
+}
+
+int Scheduler::ClaimPending() {
+  std::lock_guard tick(tick_mutex_);
+  if (pending_.empty() || stopping_.load()) return 0;
+  return ClaimAndStart(std::exchange(pending_, {}));
+}
+
+int Scheduler::ClaimAndStart(std::vector<Due> due) {
+  std::vector<Due> waiting;
+  std::size_t next = 0;
   int started = 0;
-  for (const auto& [sjp, fire, requested, waiting_since] : due) {
-    const ScheduledJob& sj = *sjp;
-    const Job& job = sj.job;
+  while (next < due.size()) {
+    std::vector<const Due*> batch;
     {
       // All workers busy: wait for one within this tick rather than a tick per start, so that
       // a burst of fires (every tenant at the top of the minute) is claimed from one reading.
@@ -141,35 +196,78 @@ int Scheduler::Tick() {
           stopping_.load()) {
         break;
       }
-      if (per_tenant_[job.tenant_id.value] >= options_.per_tenant) continue;
+      const std::size_t free = static_cast<std::size_t>(options_.workers) - running_.size();
+      std::set<std::int64_t> tenants;
+      while (next < due.size() && batch.size() < free) {
+        const Due& d = due[next++];
+        const std::int64_t tenant = d.job.job.tenant_id.value;
+        if (running_.contains(d.job.job.id)) continue;
+        auto busy = per_tenant_.find(tenant);
+        if ((busy != per_tenant_.end() && busy->second >= options_.per_tenant) ||
+            tenants.contains(tenant)) {
+          waiting.push_back(d);  // its tenant runs a job here (or will, from this batch)
+          continue;
+        }
+        tenants.insert(tenant);
+        batch.push_back(&d);
+      }
     }
+    if (batch.empty()) continue;
+    std::vector<store::ClaimCandidate> candidates;
+    candidates.reserve(batch.size());
+    for (const Due* d : batch) {
+      candidates.push_back(
+          store::ClaimCandidate{d->job.job.tenant_id, d->job.job.id, d->fire, d->requested});
+    }
+    std::vector<RowId> taken_over;
     auto claimed = store_.Transact([&](store::Tx& tx) {
-      return tx.tenant(job.tenant_id)
-          .jobs()
-          .Claim(job.id, options_.instance, options_.lease_ttl, fire, requested);
+      taken_over.clear();  // a retried transaction starts over
+      return tx.schedule().ClaimDue(options_.instance, options_.lease_ttl, candidates,
+                                    static_cast<int>(candidates.size()), &taken_over);
     });
     if (!claimed) {
-      spdlog::warn("tenant '{}': claiming job {} failed: {}", sj.tenant_name, job.name,
+      spdlog::warn("scheduler: claiming {} due jobs failed: {}", candidates.size(),
                    claimed.error().message);
       continue;
     }
-    if (!*claimed) continue;
-    // The listing showed another owner's lease, expired: that instance died or stalled.
-    if (options_.metrics && sj.lease_owner && *sj.lease_owner != options_.instance &&
-        sj.lease_expires_at && *sj.lease_expires_at <= now) {
-      options_.metrics->CountLeaseTakeover(sj.tenant_name, job.name);
+    // Those not claimed run elsewhere, or their fire was served: the store said no.
+    for (const Due* d : batch) {
+      if (std::find(claimed->begin(), claimed->end(), d->job.job.id) == claimed->end()) continue;
+      // Another owner's expired lease was taken over: that instance died or stalled.
+      if (options_.metrics &&
+          std::find(taken_over.begin(), taken_over.end(), d->job.job.id) != taken_over.end()) {
+        options_.metrics->CountLeaseTakeover(d->job.tenant_name, d->job.job.name);
+      }
+      Start(*d);
+      ++started;
     }
-    auto stop = std::make_shared<std::atomic<bool>>(false);
-    std::lock_guard lock(mutex_);
-    start_delays_.push_back(
-        std::chrono::duration_cast<std::chrono::milliseconds>(now - waiting_since).count());
-    first_seen_.erase(job.id);
-    running_[job.id] = Running{job.tenant_id, stop};
-    ++per_tenant_[job.tenant_id.value];
-    threads_.emplace_back([this, sj, stop] { Execute(sj, stop); });
-    ++started;
   }
+  for (; next < due.size(); ++next) waiting.push_back(std::move(due[next]));
+  std::stable_sort(waiting.begin(), waiting.end(),
+                   [](const Due& a, const Due& b) { return a.waiting_since < b.waiting_since; });
+  pending_ = std::move(waiting);
   return started;
+}
+
+void Scheduler::Start(const Due& due) {
+  const ScheduledJob& sj = due.job;
+  first_seen_.erase(sj.job.id);
+  // The cached job as the claim left it, until the next refresh reads it again.
+  for (auto& cached : jobs_[sj.job.tenant_id.value]) {
+    if (cached.job.id != sj.job.id) continue;
+    if (due.fire) cached.job.last_fire_at = due.fire;
+    if (due.requested) cached.job.run_requested_at.reset();
+  }
+  auto stop = std::make_shared<std::atomic<bool>>(false);
+  std::lock_guard lock(mutex_);
+  // From the fire to now, when it starts (not to the tick's start: a claim late in a long
+  // tick waited that long too).
+  start_delays_.push_back(
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now() - due.waiting_since)
+          .count());
+  running_[sj.job.id] = Running{sj.job.tenant_id, stop};
+  ++per_tenant_[sj.job.tenant_id.value];
+  threads_.emplace_back([this, sj, stop] { Execute(sj, stop); });
 }
 
 void Scheduler::Execute(ScheduledJob sj, std::shared_ptr<std::atomic<bool>> stop) {
@@ -230,11 +328,16 @@ void Scheduler::Execute(ScheduledJob sj, std::shared_ptr<std::atomic<bool>> stop
                    kept.error().message);
     }
   }
-  std::lock_guard lock(mutex_);
-  running_.erase(job.id);
-  if (--per_tenant_[job.tenant_id.value] <= 0) per_tenant_.erase(job.tenant_id.value);
-  finished_.push_back(std::this_thread::get_id());
-  changed_.notify_all();
+  {
+    std::lock_guard lock(mutex_);
+    running_.erase(job.id);
+    if (--per_tenant_[job.tenant_id.value] <= 0) per_tenant_.erase(job.tenant_id.value);
+    finished_.push_back(std::this_thread::get_id());
+    changed_.notify_all();
+  }
+  std::lock_guard wake(loop_mutex_);
+  job_ended_ = true;
+  loop_wake_.notify_all();
 }
 
 void Scheduler::Heartbeat(Timestamp now) {
@@ -308,6 +411,11 @@ bool Scheduler::WaitIdle(std::chrono::milliseconds timeout) {
 int Scheduler::running() const {
   std::lock_guard lock(mutex_);
   return static_cast<int>(running_.size());
+}
+
+Scheduler::ReadCounts Scheduler::read_counts() const {
+  std::lock_guard lock(mutex_);
+  return read_counts_;
 }
 
 std::vector<std::int64_t> Scheduler::TakeStartDelays() {

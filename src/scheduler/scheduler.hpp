@@ -59,11 +59,14 @@ struct SchedulerOptions {
 
 // Runs every tenant's jobs on their cron schedules, across any number of instances sharing one
 // database:
-// - schedules are read from the store on every tick (a change through the API takes effect
-//   within a tick, no restart);
-// - a due job is claimed in the store (JobRepo::Claim: its lease, the fire, and no other job of
-//   the tenant running anywhere), so each fire runs once, on one instance, and a tenant's main
-//   and errors jobs never overlap;
+// - schedules are cached: each tick reads every tenant's schedule revision (one small query)
+//   and reads again only the jobs of the tenants whose revision moved (a change through the
+//   API or on another instance takes effect within a tick, no restart);
+// - due jobs are claimed in batches, one transaction each (ScheduleRepo::ClaimDue: their
+//   leases, their fires, and no other job of their tenant running anywhere), so each fire runs
+//   once, on one instance, and a tenant's main and errors jobs never overlap;
+// - a job that ends lets the jobs waiting for its tenant or for a worker start at once, not at
+//   the next tick;
 // - fires missed while the job ran or the service was down run once, not once per tick;
 // - leases are renewed by heartbeat while a job runs; a dead instance's leases expire and
 //   another instance takes the job over;
@@ -91,6 +94,15 @@ class Scheduler {
   // Fire-to-start delays (ms) of the runs started here since the last call, for figures.
   std::vector<std::int64_t> TakeStartDelays();
 
+  // What the ticks read from the store so far, for figures and tests: with nothing changed, a
+  // tick reads the revisions and no job.
+  struct ReadCounts {
+    std::int64_t revision_reads = 0;  // one per tick that reached the store
+    std::int64_t tenants_read = 0;    // tenants whose jobs were read again
+    std::int64_t jobs_read = 0;       // job rows read
+  };
+  ReadCounts read_counts() const;
+
  private:
   struct Running {
     TenantId tenant;
@@ -100,7 +112,26 @@ class Scheduler {
     std::string cron, timezone;
     std::shared_ptr<const CronSchedule> schedule;  // null when the expression is bad
   };
+  // A job due now: the fire it serves (none for a run asked for only) and since when it waits.
+  struct Due {
+    ScheduledJob job;
+    std::optional<Timestamp> fire;
+    bool requested = false;
+    Timestamp waiting_since;
+  };
 
+  // Reads the revisions and the jobs of the tenants whose revision moved. false when the store
+  // could not be read (the cache is then kept as it was).
+  bool Refresh();
+  // The cached jobs due at `now`, the longest waiting first.
+  std::vector<Due> DueJobs(Timestamp now);
+  // Claims `due` in order, in batches of at most the free workers, waiting for a worker within
+  // a tick; what waits for its tenant (a job of it runs here) or for a worker is kept in
+  // pending_. Returns the number started. Called with tick_mutex_ held.
+  int ClaimAndStart(std::vector<Due> due);
+  // Claims what pending_ holds (after a job ended). Returns the number started.
+  int ClaimPending();
+  void Start(const Due& due);
   // The latest fire of the job due at `now` (nullopt: none), and the first one it missed.
   std::optional<Timestamp> DueFire(const ScheduledJob& job, Timestamp now, Timestamp* first_missed);
   void Execute(ScheduledJob job, std::shared_ptr<std::atomic<bool>> stop);
@@ -114,15 +145,22 @@ class Scheduler {
   JobRunner& runner_;
   SchedulerOptions options_;
 
-  mutable std::mutex mutex_;
+  // One pass (Tick or ClaimPending) at a time; guards the members up to mutex_.
+  std::mutex tick_mutex_;
+  std::map<RowId, Timestamp> first_seen_;  // jobs never fired: when this instance first saw them
+  std::map<RowId, Cached> schedules_;      // parsed cron expressions by job id
+  std::map<std::int64_t, std::int64_t> revisions_;          // tenant id -> revision cached
+  std::map<std::int64_t, std::vector<ScheduledJob>> jobs_;  // tenant id -> its jobs as read
+  std::vector<Due> pending_;  // due, left waiting for their tenant or a worker
+
+  mutable std::mutex mutex_;  // guards the members below, up to loop_
   std::condition_variable changed_;
   std::map<RowId, Running> running_;        // by job id
   std::map<std::int64_t, int> per_tenant_;  // running jobs by tenant id
-  std::map<RowId, Timestamp> first_seen_;   // jobs never fired: when this instance first saw them
-  std::map<RowId, Cached> schedules_;
   std::vector<std::thread> threads_;
   std::vector<std::thread::id> finished_;
   std::vector<std::int64_t> start_delays_;
+  ReadCounts read_counts_;
   Timestamp last_heartbeat_{};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> heartbeat_stop_{false};
@@ -130,6 +168,7 @@ class Scheduler {
   std::thread heartbeat_;  // joined after the running jobs ended
   std::mutex loop_mutex_;
   std::condition_variable loop_wake_;
+  bool job_ended_ = false;  // guarded by loop_mutex_: wakes the loop to claim what is pending
 };
 
 // A pinger over HTTP GET (http::Client) with short timeouts. It follows up to 3 redirects,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -70,16 +71,6 @@ class JobRepo {
   Result<Job> SetPaused(std::string_view name, bool paused, std::string_view reason);
   Result<Job> RequestRun(std::string_view name);
 
-  // Claims the job for one run by `owner`, atomically across instances: takes its lease (as
-  // TryAcquire); refuses while another job of the tenant holds a live lease (a tenant's jobs
-  // never run at the same time); when `fire` is given, refuses unless it is later than the
-  // job's last_fire_at and records it there (so each fire is claimed once, by one instance);
-  // when `requested`, clears run_requested_at. The tenant's runs still marked running whose
-  // job holds no live lease (their instance died) are ended as failed, "abandoned". On PostgreSQL
-  // the tenant row is locked for the transaction, so two instances claiming two jobs of one tenant
-  // serialize. true when claimed; nothing changes otherwise.
-  Result<bool> Claim(RowId job_id, std::string_view owner, std::chrono::milliseconds ttl,
-                     std::optional<Timestamp> fire, bool requested);
   // Records a finished run's outcome: failures in a row (0 after a success), and pauses the
   // job when they reach `pause_after` (0 = never), saying why with the last message.
   Result<Job> NoteRunOutcome(RowId job_id, bool succeeded, int pause_after,
@@ -90,14 +81,52 @@ class JobRepo {
   TenantId tenant_;
 };
 
-// What the scheduler reads across tenants: every job with its tenant's state. Not scoped to a
-// tenant: the scheduler serves them all; what it then does to one job goes through
-// tx.tenant(id).jobs().
+// A due job a scheduler asks to claim: the fire it would serve (none for a run asked for
+// only), and whether a run was asked for (then the claim clears the request).
+struct ClaimCandidate {
+  TenantId tenant;
+  RowId job_id = 0;
+  std::optional<Timestamp> fire;
+  bool requested = false;
+};
+
+// A tenant's schedule revision (migration 0009): bumped by every write to its jobs and to its
+// name, type or active state, whoever makes it.
+struct ScheduleRevision {
+  TenantId tenant;
+  std::int64_t revision = 0;
+};
+
+// What the scheduler reads and claims across tenants. Not scoped to a tenant: the scheduler
+// serves them all; what it then does to one job goes through tx.tenant(id).jobs().
 class ScheduleRepo {
  public:
   explicit ScheduleRepo(SqlContext& ctx) : ctx_(ctx) {}
-  // Ordered by tenant, then job name.
+  // Every job with its tenant's state, ordered by tenant, then job name.
   Result<std::vector<ScheduledJob>> ListJobs();
+  // The jobs of these tenants only (those whose revision moved), in the same order.
+  Result<std::vector<ScheduledJob>> ListJobs(const std::vector<TenantId>& tenants);
+  // Every tenant's schedule revision, by tenant id.
+  Result<std::vector<ScheduleRevision>> ListRevisions();
+
+  // Claims up to `limit` of the candidates for runs by `owner`, in one transaction, taking
+  // them in the order given. Each claimed job gets its lease (`ttl`; as JobRepo::TryAcquire);
+  // a candidate is passed over while another job of its tenant holds a live lease (a tenant's
+  // jobs never run at the same time, anywhere), while another owner's lease on the job itself
+  // is live, when its `fire` is not later than the job's last_fire_at (each fire is claimed
+  // once, by one instance), and when another job of its tenant is claimed in this batch. A
+  // claimed fire is recorded as last_fire_at; a claimed request clears run_requested_at. The
+  // claimed tenants' runs still marked running whose job holds no live lease (their instance
+  // died) are ended as failed, "abandoned". On PostgreSQL the candidates' tenant rows are
+  // locked for the transaction, skipping those another transaction holds (another instance
+  // claiming the same burst): instances split a burst instead of queueing on each other, and
+  // what is skipped stays due for the next pass. Returns the claimed job ids in candidate
+  // order; nothing changes for the others. Errors: invalid_argument (empty owner, ttl <= 0).
+  // `taken_over` (when given) receives the claimed jobs whose lease another owner had let
+  // expire: that instance died or stalled.
+  Result<std::vector<RowId>> ClaimDue(std::string_view owner, std::chrono::milliseconds ttl,
+                                      const std::vector<ClaimCandidate>& candidates, int limit,
+                                      std::vector<RowId>* taken_over = nullptr);
 
  private:
   SqlContext& ctx_;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <map>
 #include <mutex>
 
 #include <spdlog/spdlog.h>
@@ -29,6 +30,7 @@ class FakeRunner final : public scheduler::JobRunner {
     {
       std::unique_lock lock(mutex_);
       started_.push_back(sj.job.name + "@" + sj.tenant_name);
+      if (++running_by_tenant_[sj.tenant_name] > 1) ++tenant_overlaps_;
       changed_.notify_all();
       // The scheduler sets `stop` without telling this fake: look again every few ms.
       while (!changed_.wait_for(lock, 5ms, [&] { return !hold_ || stop.load(); })) {
@@ -41,9 +43,12 @@ class FakeRunner final : public scheduler::JobRunner {
     const RunStatus status = stop.load() ? RunStatus::kCancelled
                              : fail_     ? RunStatus::kFailed
                                          : RunStatus::kSucceeded;
-    return store_.Transact([&](store::Tx& tx) {
+    auto ended = store_.Transact([&](store::Tx& tx) {
       return tx.tenant(sj.job.tenant_id).jobs().EndRun(run->id, status, fail_ ? "HTTP 503" : "");
     });
+    std::lock_guard lock(mutex_);
+    --running_by_tenant_[sj.tenant_name];
+    return ended;
   }
   void Hold(bool hold) {
     std::lock_guard lock(mutex_);
@@ -61,12 +66,19 @@ class FakeRunner final : public scheduler::JobRunner {
     std::lock_guard lock(mutex_);
     return started_;
   }
+  // Times a run started while another run of its tenant was going (any scheduler).
+  int tenant_overlaps() {
+    std::lock_guard lock(mutex_);
+    return tenant_overlaps_;
+  }
 
  private:
   store::Store& store_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<std::string> started_;
+  std::map<std::string, int> running_by_tenant_;
+  int tenant_overlaps_ = 0;
   bool hold_ = false;
   std::atomic<bool> fail_{false};
   std::atomic<bool> log_lines_{false};  // each run logs a warning and an info line
@@ -422,6 +434,116 @@ TEST_P(SchedulerTest, TheWorkerCapLimitsRunsAtOnceAndTheRestFollow) {
   ASSERT_TRUE(s.WaitIdle(10s));
   EXPECT_EQ(s.Tick(), 0);
   EXPECT_EQ(Runs(), 5);
+}
+
+TEST_P(SchedulerTest, WithNothingChangedATickReadsTheRevisionsAndNoJob) {
+  std::vector<TenantId> tenants;
+  for (int i = 0; i < 5; ++i) tenants.push_back(Tenant("ngo" + std::to_string(i)));
+  auto& s = MakeScheduler();
+  EXPECT_EQ(s.Tick(), 0);
+  const auto first = s.read_counts();
+  EXPECT_EQ(first.revision_reads, 1);
+  EXPECT_EQ(first.jobs_read, 10);  // the first tick reads every job
+  for (int i = 0; i < 3; ++i) {
+    clock_.Advance(1s);
+    EXPECT_EQ(s.Tick(), 0);
+  }
+  const auto idle = s.read_counts();
+  EXPECT_EQ(idle.revision_reads, first.revision_reads + 3);
+  EXPECT_EQ(idle.jobs_read, first.jobs_read) << "ticks with nothing changed read jobs";
+  EXPECT_EQ(idle.tenants_read, first.tenants_read);
+  // One tenant's schedule changes: its two jobs are read again, no other.
+  SetCron(tenants[2], "main", "* * * * * ?");
+  clock_.Advance(1s);
+  EXPECT_EQ(s.Tick(), 1);  // and the change took effect
+  const auto changed = s.read_counts();
+  EXPECT_EQ(changed.tenants_read, idle.tenants_read + 1);
+  EXPECT_EQ(changed.jobs_read, idle.jobs_read + 2);
+  ASSERT_TRUE(s.WaitIdle(10s));
+}
+
+TEST_P(SchedulerTest, ChangesMadeThroughAnotherInstancesStoreAreSeenWithinATick) {
+  const TenantId t = Tenant("ngo", "0 0 * * * ?");  // hourly
+  auto& s = MakeScheduler();
+  s.Tick();
+  // Another instance: its own connections to the same database.
+  store::StoreOptions options;
+  options.secrets = &secrets_;
+  options.clock = &clock_;
+  auto other = store::Store::Open(db_->dsn(), options);
+  ASSERT_TRUE(other) << other.error().message;
+  auto jobs = [&](auto fn) {
+    return (*other)->Transact([&](store::Tx& tx) {
+      auto repo = tx.tenant(t).jobs();
+      return fn(repo);
+    });
+  };
+  clock_.Advance(10s);
+  EXPECT_EQ(s.Tick(), 0);
+  ASSERT_TRUE(jobs([&](store::JobRepo& r) {
+    return r.Put(Job{0, t, "main", "* * * * * ?", true, "UTC", "{}"});
+  }));
+  clock_.Advance(1s);
+  EXPECT_EQ(s.Tick(), 1);  // the new cron
+  ASSERT_TRUE(s.WaitIdle(10s));
+  ASSERT_TRUE(jobs([](store::JobRepo& r) { return r.SetPaused("main", true, "by hand"); }));
+  clock_.Advance(1s);
+  EXPECT_EQ(s.Tick(), 0);  // paused elsewhere: not run
+  ASSERT_TRUE(jobs([](store::JobRepo& r) { return r.RequestRun("errors"); }));
+  EXPECT_EQ(s.Tick(), 1);  // asked for elsewhere: run at once
+  ASSERT_TRUE(s.WaitIdle(10s));
+  EXPECT_EQ(runner_->started(), (std::vector<std::string>{"main@ngo", "errors@ngo"}));
+}
+
+TEST_P(SchedulerTest, AJobThatEndsLetsItsTenantsWaitingJobStartWithoutWaitingForATick) {
+  const TenantId t = Tenant("ngo", "*/10 * * * * ?", "*/10 * * * * ?");
+  // Both due at first sight: their last fire was 10 s ago.
+  db_->Execute(
+      "UPDATE jobs SET last_fire_at = " + std::to_string(ToEpochMillis(clock_.Now() - 10s)) +
+      " WHERE tenant_id = " + std::to_string(t.value));
+  options_.tick = 1h;  // the loop's next tick is an hour away
+  auto& s = MakeScheduler();
+  s.Start();
+  ASSERT_TRUE(runner_->WaitStarted(2));  // the second when the first ended
+  ASSERT_TRUE(s.WaitIdle(10s));
+  EXPECT_EQ(runner_->tenant_overlaps(), 0);
+  EXPECT_EQ(Runs("status = 'succeeded'"), 2);
+}
+
+// Three instances, each with its own loop, on one store: a burst of every tenant's two jobs at
+// each fire is split between them; each fire runs once and a tenant's jobs never overlap.
+TEST_P(SchedulerTest, ThreeSchedulersSplitABurstRunEachFireOnceAndNeverOverlapATenant) {
+  constexpr int kTenants = 20;
+  constexpr int kFires = 3;
+  for (int i = 0; i < kTenants; ++i) {
+    Tenant("ngo" + std::to_string(i), "*/10 * * * * ?", "*/10 * * * * ?");
+  }
+  options_.tick = 50ms;
+  std::vector<scheduler::Scheduler*> instances;
+  for (const char* name : {"instance-a", "instance-b", "instance-c"}) {
+    instances.push_back(&MakeScheduler(name));
+    instances.back()->Start();
+  }
+  // Each has seen the schedules before the first fire.
+  for (auto* s : instances) {
+    for (int i = 0; i < 2000 && s->read_counts().revision_reads == 0; ++i) {
+      std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_GT(s->read_counts().revision_reads, 0);
+  }
+  for (int fire = 1; fire <= kFires; ++fire) {
+    clock_.Advance(10s);
+    ASSERT_TRUE(runner_->WaitStarted(static_cast<std::size_t>(2 * kTenants * fire)))
+        << "fire " << fire << ": " << runner_->started().size() << " started";
+  }
+  for (auto* s : instances) EXPECT_TRUE(s->Stop(10s));
+  EXPECT_EQ(runner_->tenant_overlaps(), 0);
+  EXPECT_EQ(Runs(), 2 * kTenants * kFires);
+  EXPECT_EQ(db_->QueryColumn("SELECT COUNT(*) FROM (SELECT job_id FROM runs GROUP BY job_id "
+                             "HAVING COUNT(*) <> " +
+                             std::to_string(kFires) + ") AS j")
+                .at(0),
+            "0");
 }
 
 AVNI_ON_EVERY_BACKEND(SchedulerTest);

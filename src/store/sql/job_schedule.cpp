@@ -1,5 +1,5 @@
-// The scheduler's side of the jobs table: pausing, run requests, claims and run outcomes, the
-// runs list by filter, and the cross-tenant list of jobs.
+// The scheduler's side of a tenant's jobs: pausing, run requests and run outcomes, and the runs
+// list by filter. The claims and the cross-tenant reads are in schedule_repo.cpp.
 #include <fmt/format.h>
 
 #include <tuple>
@@ -108,53 +108,6 @@ Result<Job> JobRepo::RequestRun(std::string_view name) {
   return Get(name);
 }
 
-Result<bool> JobRepo::Claim(RowId job_id, std::string_view owner, std::chrono::milliseconds ttl,
-                            std::optional<Timestamp> fire, bool requested) {
-  if (ctx_.backend == Backend::kPostgres) {
-    // Serializes claims of one tenant's jobs: the "no other live lease" check below must see
-    // a lease another instance is taking at this moment.
-    if (!QueryValue<long long>(ctx_.sql, "SELECT id FROM tenants WHERE id = :id FOR UPDATE",
-                               tenant_.value)) {
-      return Fail(Error::NotFound(fmt::format("no tenant with id {}", tenant_.value)));
-    }
-  }
-  auto job = GetById(job_id);
-  if (!job) return Fail(job.error());
-  const long long now = ctx_.NowMillis();
-  const long long others =
-      QueryValue<long long>(ctx_.sql,
-                            "SELECT COUNT(*) FROM leases WHERE tenant_id = :tenant AND "
-                            "job_id <> :job AND expires_at > :now",
-                            tenant_.value, job_id, now)
-          .value_or(0);
-  if (others > 0) return false;
-  if (fire && job->last_fire_at && *job->last_fire_at >= *fire) return false;
-  // Runs still marked running whose job holds no live lease lost their instance (it died, or
-  // stalled past its lease): end them now, before this claim's own lease is live, so that the
-  // run records never show two of the tenant's runs at once.
-  Exec(ctx_.sql,
-       "UPDATE runs SET status = 'failed', finished_at = :now, message = :message WHERE "
-       "tenant_id = :tenant AND status = 'running' AND NOT EXISTS (SELECT 1 FROM leases WHERE "
-       "leases.tenant_id = runs.tenant_id AND leases.job_id = runs.job_id AND "
-       "leases.expires_at > :now2)",
-       now,
-       std::string("abandoned: the instance running it stopped before the run ended; the next "
-                   "run goes on from the committed cursor"),
-       tenant_.value, now);
-  auto leased = TryAcquire(job_id, owner, ttl);
-  if (!leased) return Fail(leased.error());
-  if (!*leased) return false;
-  if (fire) {
-    Exec(ctx_.sql, "UPDATE jobs SET last_fire_at = :fire WHERE tenant_id = :tenant AND id = :id",
-         Millis(*fire), tenant_.value, job_id);
-  }
-  if (requested) {
-    Exec(ctx_.sql, "UPDATE jobs SET run_requested_at = NULL WHERE tenant_id = :tenant AND id = :id",
-         tenant_.value, job_id);
-  }
-  return true;
-}
-
 Result<Job> JobRepo::NoteRunOutcome(RowId job_id, bool succeeded, int pause_after,
                                     std::string_view last_message) {
   auto job = GetById(job_id);
@@ -181,38 +134,6 @@ Result<Job> JobRepo::NoteRunOutcome(RowId job_id, bool succeeded, int pause_afte
          failures, tenant_.value, job_id);
   }
   return GetById(job_id);
-}
-
-Result<std::vector<ScheduledJob>> ScheduleRepo::ListJobs() {
-  struct Row {
-    JobRow job;
-    std::string tenant_name, tenant_type;
-    int tenant_active = 1;
-    NullableText lease_owner;
-    NullableInt64 lease_expires_at;
-    void Bind(soci::statement& st) {
-      job.Bind(st);
-      st.exchange(soci::into(tenant_name));
-      st.exchange(soci::into(tenant_type));
-      st.exchange(soci::into(tenant_active));
-      st.exchange(soci::into(lease_owner.value, lease_owner.ind));
-      st.exchange(soci::into(lease_expires_at.value, lease_expires_at.ind));
-    }
-  };
-  std::vector<ScheduledJob> out;
-  for (const auto& row : QueryAll<Row>(
-           ctx_.sql, std::string("SELECT ") + job_sql::kJobColumns +
-                         ", tenants.name, tenants.type, tenants.active, leases.owner, "
-                         "leases.expires_at FROM jobs JOIN tenants ON tenants.id = jobs.tenant_id "
-                         "LEFT JOIN leases ON leases.tenant_id = jobs.tenant_id AND "
-                         "leases.job_id = jobs.id ORDER BY jobs.tenant_id, jobs.name")) {
-    const auto expires = row.lease_expires_at.get();
-    out.push_back(
-        ScheduledJob{row.job.ToJob(), row.tenant_name, row.tenant_type, row.tenant_active != 0,
-                     row.lease_owner.get(),
-                     expires ? std::optional<Timestamp>(AtMillis(*expires)) : std::nullopt});
-  }
-  return out;
 }
 
 }  // namespace avni::store
