@@ -16,6 +16,7 @@
 #include "api/handlers/common.hpp"
 #include "api/json_body.hpp"
 #include "api/routes.hpp"
+#include "domain/retention_policy.hpp"
 #include "store/store.hpp"
 
 namespace avni::api {
@@ -93,6 +94,17 @@ Status CheckTarget(const Services& services, const Wanted& want) {
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (!(lower.ends_with("_url") || lower.ends_with("_endpoint")) || want.value == kMask) return {};
   auto checked = services.options.targets.CheckUrl(want.key, want.value);
+  if (checked) return {};
+  Error error = checked.error();
+  error.field = want.field + "value";
+  return Fail(std::move(error));
+}
+
+// A value of a key the service knows the form of (e.g. retention_runs_days) is refused as it
+// is written, naming the key and the form it must take.
+Status CheckKnown(const Wanted& want) {
+  if (want.value == kMask) return {};
+  auto checked = CheckKnownConfigValue(want.key, want.value);
   if (checked) return {};
   Error error = checked.error();
   error.field = want.field + "value";
@@ -200,6 +212,7 @@ Result<Response> ReplaceConfig(Services& services, Request& request) {
   if (!wanted) return Fail(wanted.error());
   for (const auto& want : *wanted) {
     if (auto ok = CheckTarget(services, want); !ok) return Fail(ok.error());
+    if (auto ok = CheckKnown(want); !ok) return Fail(ok.error());
   }
   auto entries = services.store.Transact([&](store::Tx& tx) -> Result<std::vector<ConfigEntry>> {
     auto config = tx.tenant(*request.tenant).config();
@@ -249,6 +262,7 @@ Result<Response> PutConfigValue(Services& services, Request& request) {
   if (auto done = body->Finish(); !done) return Fail(done.error());
   const Wanted want{key, std::move(*value), *is_secret, ""};
   if (auto ok = CheckTarget(services, want); !ok) return Fail(ok.error());
+  if (auto ok = CheckKnown(want); !ok) return Fail(ok.error());
 
   bool created = false;
   auto entry = services.store.Transact([&](store::Tx& tx) -> Result<ConfigEntry> {
