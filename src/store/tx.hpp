@@ -10,6 +10,7 @@
 #include "store/mapping_bulk_repo.hpp"
 #include "store/mapping_repo.hpp"
 #include "store/member_repo.hpp"
+#include "store/retention_repo.hpp"
 #include "store/sync_status_repo.hpp"
 #include "store/tenant_repo.hpp"
 #include "store/user_repo.hpp"
@@ -58,6 +59,8 @@ class Tx {
   TenantScope tenant(TenantId id) { return TenantScope(ctx_, id); }
   // Every tenant's jobs, for the scheduler.
   ScheduleRepo schedule() { return ScheduleRepo(ctx_); }
+  // What the daily maintenance run purges, across tenants.
+  RetentionRepo retention() { return RetentionRepo(ctx_); }
 
  private:
   SqlContext& ctx_;
