@@ -23,6 +23,7 @@
 #include "integrations/registry.hpp"
 #include "mapping/mapping_cache.hpp"
 #include "scheduler/flow_runner.hpp"
+#include "scheduler/maintenance.hpp"
 #include "scheduler/scheduler.hpp"
 
 namespace avni::app {
@@ -132,6 +133,12 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   scheduler_options.ping = scheduler::HttpPinger(*targets);
   scheduler::Scheduler scheduler(*ctx->store, clock, runner, scheduler_options);
   if (options.scheduler) scheduler.Start();
+  // The daily retention purge, on one instance of those sharing the database (a row lease).
+  scheduler::MaintenanceOptions maintenance_options;
+  maintenance_options.instance = instance;
+  maintenance_options.defaults = options.retention;
+  scheduler::Maintenance maintenance(*ctx->store, clock, maintenance_options);
+  if (options.scheduler) maintenance.Start();
 
   // The first signal stops gracefully; a second one while that goes on stops at once: every
   // page committed so far stays, the rest is read again by the next run.
@@ -179,6 +186,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
 
   // Serve returned: a signal asked for it, or the listener failed. Running jobs finish their
   // page and release their leases; then wake the waiter so that it can be joined.
+  maintenance.Stop();
   if (!scheduler.Stop(std::chrono::seconds(options.grace_seconds))) {
     spdlog::warn("jobs still running after {} s; their leases expire by themselves",
                  options.grace_seconds);
