@@ -95,8 +95,10 @@ class Database {
 
   // Opened after the store made the schema.
   void Connect() {
-    session_ = std::make_unique<soci::session>(schema_.empty() ? soci::sqlite3 : soci::postgresql,
-                                               connect_);
+    const soci::backend_factory& factory =
+        schema_.empty() ? static_cast<const soci::backend_factory&>(soci::sqlite3)
+                        : soci::postgresql;
+    session_ = std::make_unique<soci::session>(factory, connect_);
   }
 
   void Vacuum() {
