@@ -3,6 +3,7 @@
 #include <string>
 
 #include "app/context.hpp"
+#include "domain/retention_policy.hpp"
 #include "http/target_policy.hpp"
 
 namespace avni::app {
@@ -45,6 +46,9 @@ struct ServeOptions {
   TargetOptions targets;    // where the integrations, health pings and alert webhooks may call
   // Seconds between two checks of the alert conditions (README, "Alerts"); 0: none here.
   int alert_interval_seconds = 15;
+  // The service-wide retention limits (--retention-*-days); the daily maintenance run, on one
+  // instance with a scheduler, purges what is older.
+  RetentionPolicy retention;
   // --demo: the Avni and OpenMRS simulators in this process and the tenant "demo-bahmni" wired
   // to them (demo.hpp); needs --allow-private-targets, as they listen on loopback.
   bool demo = false;
@@ -57,6 +61,9 @@ struct ServeOptions {
 };
 int Serve(const GlobalOptions& global, const ServeOptions& options);
 int Migrate(const GlobalOptions& global);
+// maintenance_command.cpp: `maintenance` purges now what the daily run would (whether or not
+// it is due), prints what it purged per table, and leaves the daily run's schedule alone.
+int RunMaintenance(const GlobalOptions& global, const RetentionPolicy& defaults, int batch_size);
 
 int TenantCreate(const GlobalOptions& global, const std::string& name, const std::string& type);
 int TenantList(const GlobalOptions& global);

@@ -41,6 +41,31 @@ void AddTargetOptions(CLI::App& command, avni::app::TargetOptions& targets) {
       ->envname("AVNI_INT_ALLOWED_TARGETS");
 }
 
+// The service-wide retention limits, which serve and maintenance both take.
+void AddRetentionOptions(CLI::App& command, avni::RetentionPolicy& policy) {
+  const auto days = CLI::Range(std::int64_t{1}, avni::kMaxRetentionDays);
+  command
+      .add_option("--retention-runs-days", policy.runs_days,
+                  "Days finished runs are kept (the latest run of each job always is); a "
+                  "tenant's retention_runs_days overrides it")
+      ->envname("AVNI_INT_RETENTION_RUNS_DAYS")
+      ->check(days)
+      ->capture_default_str();
+  command
+      .add_option("--retention-error-log-days", policy.error_log_days,
+                  "Days error-record log entries are kept (an open record keeps its latest); "
+                  "a tenant's retention_error_log_days overrides it")
+      ->envname("AVNI_INT_RETENTION_ERROR_LOG_DAYS")
+      ->check(days)
+      ->capture_default_str();
+  command
+      .add_option("--retention-audit-days", policy.audit_days,
+                  "Days audit entries are kept; a tenant's retention_audit_days overrides it")
+      ->envname("AVNI_INT_RETENTION_AUDIT_DAYS")
+      ->check(days)
+      ->capture_default_str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -186,6 +211,7 @@ int main(int argc, char** argv) {
       ->envname("AVNI_INT_LOG_FORMAT")
       ->capture_default_str();
   AddTargetOptions(*serve, serve_options.targets);
+  AddRetentionOptions(*serve, serve_options.retention);
   serve->callback([&] {
     serve_options.web_dir_explicit = web_dir->count() > 0;
     serve_options.scheduler = !no_scheduler;
@@ -194,6 +220,18 @@ int main(int argc, char** argv) {
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   migrate->callback([&] { exit_code = app::Migrate(global); });
+
+  avni::RetentionPolicy maintenance_policy;
+  int maintenance_batch = 1000;
+  auto* maintenance = cli.add_subcommand(
+      "maintenance",
+      "Purge now what is older than the retention limits (what serve does daily), and exit");
+  AddRetentionOptions(*maintenance, maintenance_policy);
+  maintenance->add_option("--batch", maintenance_batch, "Rows deleted per transaction")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  maintenance->callback(
+      [&] { exit_code = app::RunMaintenance(global, maintenance_policy, maintenance_batch); });
 
   auto* tenant = cli.add_subcommand("tenant", "Manage tenants (integration systems)");
   tenant->require_subcommand(1);

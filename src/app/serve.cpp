@@ -26,6 +26,7 @@
 #include "mapping/mapping_cache.hpp"
 #include "metrics/service_metrics.hpp"
 #include "scheduler/flow_runner.hpp"
+#include "scheduler/maintenance.hpp"
 #include "scheduler/scheduler.hpp"
 
 namespace avni::app {
@@ -153,6 +154,12 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   alerts::Alerter alerter(*ctx->store, clock, webhooks,
                           {std::chrono::seconds(options.alert_interval_seconds), instance});
   if (options.alert_interval_seconds > 0) alerter.Start();
+  // The daily retention purge, on one instance of those sharing the database (a row lease).
+  scheduler::MaintenanceOptions maintenance_options;
+  maintenance_options.instance = instance;
+  maintenance_options.defaults = options.retention;
+  scheduler::Maintenance maintenance(*ctx->store, clock, maintenance_options);
+  if (options.scheduler) maintenance.Start();
 
   // The first signal stops gracefully; a second one while that goes on stops at once: every
   // page committed so far stays, the rest is read again by the next run.
@@ -200,6 +207,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
 
   // Serve returned: a signal asked for it, or the listener failed. Running jobs finish their
   // page and release their leases; then wake the waiter so that it can be joined.
+  maintenance.Stop();
   if (!scheduler.Stop(std::chrono::seconds(options.grace_seconds))) {
     spdlog::warn("jobs still running after {} s; their leases expire by themselves",
                  options.grace_seconds);

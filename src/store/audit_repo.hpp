@@ -13,7 +13,8 @@ namespace avni::store {
 struct SqlContext;
 
 // The audit log of one tenant, or (tenant = nullopt) of changes that belong to no tenant.
-// Append-only: nothing here updates or deletes an entry.
+// Append-only: nothing here updates or deletes an entry (the daily retention run purges old
+// ones: RetentionRepo).
 class AuditRepo {
  public:
   AuditRepo(SqlContext& ctx, std::optional<TenantId> tenant) : ctx_(ctx), tenant_(tenant) {}

@@ -13,6 +13,7 @@
 #include "store/mapping_repo.hpp"
 #include "store/member_repo.hpp"
 #include "store/run_log_repo.hpp"
+#include "store/retention_repo.hpp"
 #include "store/sync_status_repo.hpp"
 #include "store/tenant_repo.hpp"
 #include "store/user_repo.hpp"
@@ -66,6 +67,8 @@ class Tx {
   FleetRepo fleet() { return FleetRepo(ctx_); }
   // Every tenant's alert conditions, for the alerter.
   AlertRepo alerts() { return AlertRepo(ctx_); }
+  // What the daily maintenance run purges, across tenants.
+  RetentionRepo retention() { return RetentionRepo(ctx_); }
 
  private:
   SqlContext& ctx_;

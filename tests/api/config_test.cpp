@@ -444,6 +444,32 @@ TEST_P(ConfigApiTest, AUrlToAnAddressTheOperatorRefusesIsA400NamingKeyAddressAnd
   EXPECT_EQ(StoredPlain("avni_api_url"), "http://169.254.169.254/");
 }
 
+TEST_P(ConfigApiTest, RetentionKeysMustBeWholeDaysAndABadValueIsRefusedNamingTheKey) {
+  for (const char* bad : {"0", "-3", "ten", "1.5", "36501"}) {
+    Reply r = Call("PUT", Path("/retention_runs_days"), json{{"value", bad}}, token_);
+    EXPECT_EQ(r.status, 400) << bad << " -> " << r.raw;
+    EXPECT_EQ(r.body["error"]["details"]["field"], "value") << bad;
+    EXPECT_NE(r.body["error"]["message"].get<std::string>().find("retention_runs_days"),
+              std::string::npos)
+        << r.raw;
+  }
+  Reply r = Call("PUT", Path(),
+                 json{{"items",
+                       {{{"key", "retention_audit_days"}, {"value", "30"}},
+                        {{"key", "retention_error_log_days"}, {"value", "0"}}}}},
+                 token_);
+  EXPECT_EQ(r.status, 400) << r.raw;
+  EXPECT_EQ(r.body["error"]["details"]["field"], "items[1].value");
+  EXPECT_NE(r.body["error"]["message"].get<std::string>().find("retention_error_log_days"),
+            std::string::npos)
+      << r.raw;
+  EXPECT_TRUE(Keys().empty());  // nothing half-written
+
+  r = Call("PUT", Path("/retention_audit_days"), json{{"value", "400"}}, token_);
+  EXPECT_EQ(r.status, 201) << r.raw;
+  EXPECT_EQ(StoredPlain("retention_audit_days"), "400");
+}
+
 AVNI_ON_EVERY_BACKEND(ConfigApiTest);
 
 }  // namespace avni::testing

@@ -17,6 +17,7 @@
 #include "api/json_body.hpp"
 #include "api/routes.hpp"
 #include "domain/alert_config.hpp"
+#include "domain/retention_policy.hpp"
 #include "store/store.hpp"
 
 namespace avni::api {
@@ -100,12 +101,14 @@ Status CheckTarget(const Services& services, const Wanted& want) {
   return Fail(std::move(error));
 }
 
-// The keys the service itself reads whose values it can judge as they are written (the alert_*
-// keys): a bad value is refused naming the key, rather than found by the next check.
+// The keys the service itself reads whose values it can judge as they are written (alert_*,
+// retention_*): a bad value is refused naming the key and the form it must take, rather than
+// found by the next check.
 Status CheckKnownKey(const Wanted& want) {
   if (want.value == kMask) return {};
   const bool secret = want.is_secret.value_or(false) || NameSaysSecret(want.key);
   auto checked = CheckAlertConfigValue(want.key, want.value, secret);
+  if (checked) checked = CheckKnownConfigValue(want.key, want.value);
   if (checked) return {};
   Error error = checked.error();
   error.field = want.field + "value";
