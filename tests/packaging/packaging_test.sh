@@ -5,7 +5,9 @@
 # 2. every AVNI_INT_* variable that the Dockerfile, docker-compose.yml and the systemd files set
 #    is one the binary reads (a renamed flag would be silently ignored);
 # 3. the systemd unit has no unknown or misspelt setting and keeps its hardening
-#    (systemd-analyze's exposure at most 2.0, "OK").
+#    (systemd-analyze's exposure at most 2.0, "OK");
+# 4. the README's configuration table names every flag of serve and the global
+#    options, and every variable the binary reads.
 #   packaging_test.sh SOURCE_DIR BINARY
 set -uo pipefail
 src=$1
@@ -50,6 +52,16 @@ if ! security=$(systemd-analyze security --offline=true --threshold=20 "$unit" 2
 fi
 echo "$(tail -1 <<<"$security")"
 rm -rf "$(dirname "$unit")"
+
+# 4. The README's table: a row "| `--flag ..." for each flag, and each variable somewhere in it.
+help=$( { "$bin" --help; "$bin" serve --help; } 2>&1)
+for flag in $(grep -oE '^ +--[a-z][a-z-]*' <<<"$help" | tr -d ' ' | sort -u); do
+  [[ $flag == --help ]] && continue
+  grep -qE "^\| \`$flag( |\`)" "$src/README.md" || fail "README.md's configuration table has no row for $flag"
+done
+for v in $known; do
+  grep -q "\`$v\`" "$src/README.md" || fail "README.md does not name $v"
+done
 
 if ((failures > 0)); then
   echo "$failures packaging check(s) failed" >&2
