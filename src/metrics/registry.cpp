@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <iterator>
 
 namespace avni::metrics {
 
@@ -94,9 +95,7 @@ void TextWriter::Sample(std::string_view name, const std::vector<std::string>& l
                         std::string_view extra_value) {
   out_ += name;
   Labels(label_names, values, extra_name, extra_value);
-  out_ += ' ';
-  out_ += fmt::format("{}", value);
-  out_ += '\n';
+  fmt::format_to(std::back_inserter(out_), " {}\n", value);
 }
 
 CounterFamily::CounterFamily(std::string name, std::string help,
@@ -134,7 +133,9 @@ HistogramFamily::HistogramFamily(std::string name, std::string help,
     : name_(std::move(name)),
       help_(std::move(help)),
       label_names_(std::move(label_names)),
-      bounds_(std::move(bounds)) {}
+      bounds_(std::move(bounds)) {
+  for (const double bound : bounds_) bound_labels_.push_back(FormatValue(bound));
+}
 
 void HistogramFamily::Observe(const LabelValues& values, double value) {
   Cell* cell = nullptr;
@@ -162,7 +163,7 @@ void HistogramFamily::Write(TextWriter& out) const {
     std::int64_t cumulative = 0;
     for (std::size_t i = 0; i < bounds_.size(); ++i) {
       cumulative += static_cast<std::int64_t>(cell->counts[i].load(std::memory_order_relaxed));
-      out.Sample(bucket_name, label_names_, values, cumulative, "le", FormatValue(bounds_[i]));
+      out.Sample(bucket_name, label_names_, values, cumulative, "le", bound_labels_[i]);
     }
     cumulative +=
         static_cast<std::int64_t>(cell->counts[bounds_.size()].load(std::memory_order_relaxed));

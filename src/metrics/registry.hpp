@@ -82,6 +82,7 @@ class HistogramFamily {
   const std::string name_, help_;
   const std::vector<std::string> label_names_;
   const std::vector<double> bounds_;
+  std::vector<std::string> bound_labels_;  // bounds_ as "le" values, written once
   mutable std::mutex mu_;
   std::map<LabelValues, std::unique_ptr<Cell>> cells_;  // guarded by mu_
 };
