@@ -10,7 +10,7 @@ namespace {
 class RunLogStoreTest : public StoreTest {
  protected:
   RowId StartRun(TenantId tenant) {
-    auto run = store_->Transact([&](store::Tx& tx) -> Result<Run> {
+    auto run = store_->Transact([&](store::Tx& tx) -> Result<avni::Run> {
       auto jobs = tx.tenant(tenant).jobs();
       auto job = jobs.Put(Job{0, tenant, "main", "0 * * * * ?", true, "UTC", "{}"});
       if (!job) return Fail(job.error());
