@@ -62,7 +62,8 @@ test: build-test
 # minutes on 2 cores; README "Benchmarks" gives the larger runs (100,000 records and more).
 BENCH := $(RELEASE_DIR)/bench
 BENCH_PROGRAMS := api_latency http_front mapping_lookup mapping_import sync_engine scheduler_idle \
-  avni_client error_classifier bahmni_e2e bench_table
+  avni_client error_classifier bahmni_e2e metrics_scrape retention_growth bench_table
+RETENTION_RUN := --days 12 --tenants 5 --every-minutes 30 --report-days 4
 bench: export AVNI_BENCH_FIGURES = $(CURDIR)/build/bench-figures.jsonl
 bench: build
 	@ninja -C $(RELEASE_DIR) -j $(JOBS) $(BENCH_PROGRAMS)
@@ -76,6 +77,8 @@ bench: build
 	@$(BENCH)/sync_engine --records 10000
 	@$(BENCH)/sync_engine --records 200000
 	@$(BENCH)/scheduler_idle --minutes 1
+	@$(BENCH)/metrics_scrape
+	@$(BENCH)/retention_growth $(RETENTION_RUN)
 	@scripts/pg-throwaway start build/bench-pg >/dev/null && \
 	  pg="$$(cat build/bench-pg/dsn)" && \
 	  $(BENCH)/api_latency --db "$$pg" && \
@@ -83,6 +86,8 @@ bench: build
 	  $(BENCH)/mapping_import --db "$$pg" && \
 	  $(BENCH)/sync_engine --records 10000 --db "$$pg" && \
 	  $(BENCH)/scheduler_idle --minutes 1 --db "$$pg" && \
+	  $(BENCH)/metrics_scrape --db "$$pg" && \
+	  $(BENCH)/retention_growth $(RETENTION_RUN) --db "$$pg" && \
 	  $(BENCH)/bahmni_e2e --subjects 2000 --pg "$$pg" && \
 	  $(BENCH)/bahmni_e2e --subjects 50 --latency-ms 20 --pg "$$pg"; \
 	  status=$$?; scripts/pg-throwaway stop build/bench-pg; exit $$status

@@ -270,6 +270,13 @@ int main(int argc, char** argv) {
     fmt::print("final size with retention: {:.1f} MiB, without: {:.1f} MiB (ratio {:.2f})\n",
                on.samples.back().mib, off.samples.back().mib,
                on.samples.back().mib / off.samples.back().mib);
+    avni::bench::Record({.name = fmt::format("retention_growth/store size after {} days[{}]", days,
+                                             pg ? "postgresql" : "sqlite"),
+                         .value = on.samples.back().mib,
+                         .unit = "MiB",
+                         .baseline = off.samples.back().mib,
+                         .baseline_name = "the same days without retention",
+                         .better = "lower"});
   } catch (const std::exception& e) {
     std::fprintf(stderr, "retention_growth: %s\n", e.what());
     return 1;
