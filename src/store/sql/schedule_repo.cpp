@@ -232,16 +232,16 @@ Result<std::vector<RowId>> ScheduleRepo::ClaimDue(std::string_view owner,
        claimed_tenants, now);
   std::set<long long> expired_elsewhere;  // another owner's lease, expired: taken over below
   if (taken_over != nullptr) {
-    for (const auto& row : QueryAll<IdRow>(
-             ctx_.sql,
-             "SELECT job_id FROM leases WHERE " + IdIn(backend, "job_id", ":jobs") +
-                 " AND owner <> :owner AND expires_at <= :now",
-             IdArray([&] {
-               std::vector<long long> ids;
-               for (const auto* c : chosen) ids.push_back(c->job_id);
-               return ids;
-             }()),
-             std::string(owner), now)) {
+    for (const auto& row :
+         QueryAll<IdRow>(ctx_.sql,
+                         "SELECT job_id FROM leases WHERE " + IdIn(backend, "job_id", ":jobs") +
+                             " AND owner <> :owner AND expires_at <= :now",
+                         IdArray([&] {
+                           std::vector<long long> ids;
+                           for (const auto* c : chosen) ids.push_back(c->job_id);
+                           return ids;
+                         }()),
+                         std::string(owner), now)) {
       expired_elsewhere.insert(row.id);
     }
   }
